@@ -140,12 +140,25 @@ class Person(Strict):
     email: Email | None = None
 
 
+class Period(Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
 class Referral(Strict):
     route: Route
     date: dt.date
     local_authority: Text
     profile: Text = "national-2024"
     prepared_by: Person
+    #: optional: the period the referral relies on; derived from the register when absent
+    offence_period: Period | None = None
 
 
 class School(Strict):

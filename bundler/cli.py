@@ -1,0 +1,248 @@
+"""The command line: parse arguments, call one library function, print.
+
+Heavy imports (WeasyPrint, rich) happen inside the commands that need them, so
+``bundler --help`` is instant. Exit codes: 0 success, 1 the case is invalid or not
+ready, 2 the command could not be carried out (usage error, no such folder).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BundlerError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _limits(max_file_mb: float | None):
+    from .load import Limits
+
+    if max_file_mb is None:
+        return Limits()
+    size = int(max_file_mb * 1024 * 1024)
+    return Limits(max_text_bytes=size, max_attachment_bytes=size)
+
+
+max_file_option = click.option(
+    "--max-file-mb",
+    type=click.FloatRange(min=0.001),
+    default=None,
+    help="Largest file accepted in the case folder, in MiB (default 5 for text, 50 for attachments).",
+)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BundlerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="bundler")
+def main() -> None:
+    """Build court-ready Section 444 attendance referral bundles from a case folder."""
+
+
+@main.command()
+@click.argument("case_folder", type=click.Path(file_okay=False, path_type=Path))
+@max_file_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(case_folder: Path, max_file_mb: float | None, fmt: str) -> None:
+    """Check a case folder against the case format; report every problem at once."""
+    from .validate import validate_folder
+
+    result = validate_folder(case_folder, _limits(max_file_mb))
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"format": 1, "folder": str(case_folder), "valid": result.valid, "problems": [p.as_dict() for p in result.problems]},
+                indent=2,
+            )
+        )
+    elif result.valid:
+        click.echo(f"{case_folder}: valid")
+    else:
+        for problem in result.problems:
+            line = str(problem)
+            if problem.hint:
+                line += f" ({problem.hint})"
+            click.echo(line)
+        n = len(result.problems)
+        click.echo(f"{case_folder}: {n} problem{'s' if n != 1 else ''}", err=True)
+    sys.exit(EXIT_OK if result.valid else EXIT_INVALID)
+
+
+@main.command()
+@click.argument("case_folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--threshold", type=click.IntRange(min=1), default=10, show_default=True, help="Unauthorised sessions that meet the threshold.")
+@click.option("--window", "window_weeks", type=click.IntRange(min=1), default=10, show_default=True, help="Rolling window, in school weeks.")
+@max_file_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(case_folder: Path, threshold: int, window_weeks: int, max_file_mb: float | None, fmt: str) -> None:
+    """Attendance figures, bands and threshold windows for a case."""
+    from .api import case_stats
+    from .validate import validate_folder
+
+    result = validate_folder(case_folder, _limits(max_file_mb))
+    if not result.valid:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{case_folder}: invalid case; run 'bundler validate' for details", err=True)
+        sys.exit(EXIT_INVALID)
+    report = case_stats(result.case, threshold=threshold, window_weeks=window_weeks)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2))
+    else:
+        from .terminal import print_stats
+
+        print_stats(report)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Write one .json file per schema into this folder.")
+@click.option("--check", is_flag=True, help="Exit 1 if the files in --out differ from the models.")
+def schema(out_dir: Path | None, check: bool) -> None:
+    """JSON Schema for every input file, exported from the models."""
+    from .api import write_schemas
+    from .models import json_schemas
+
+    if out_dir is None:
+        click.echo(json.dumps(json_schemas(), indent=2, sort_keys=True))
+        return
+    changed = write_schemas(out_dir, dry_run=check)
+    if check:
+        for name in changed:
+            click.echo(f"{out_dir / name}: out of date", err=True)
+        sys.exit(EXIT_INVALID if changed else EXIT_OK)
+    click.echo(f"wrote {len(changed)} changed schema file(s) to {out_dir}")
+
+
+CHECK_FORMATS = ["text", "json", "md", "html", "junit", "csv"]
+
+
+@main.command()
+@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--profile", default=None, help="Profile name or YAML file; overrides the case's own referral.profile.")
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True)
+@click.option("--summary", is_flag=True, help="One row per case (the LA view); formats text, csv, json, html.")
+@click.option("--annotate", is_flag=True, help="Also print GitHub-style ::error lines for problems and failing rules.")
+@max_file_option
+def check(cases: tuple[Path, ...], profile: str | None, fmt: str, summary: bool, annotate: bool, max_file_mb: float | None) -> None:
+    """Check cases against the Section 444 referral checklist.
+
+    Exit 0 when every case is ready, 1 when one is not ready, 2 when one cannot be
+    checked (invalid case, unknown profile).
+    """
+    from .api import case_folders, check_dict, check_folder
+    from .profiles import load_profile
+
+    if profile:
+        load_profile(profile)  # an unknown profile is a usage error, before any case is read
+    folders = case_folders(list(cases))
+    if fmt == "csv" and not summary:
+        raise click.UsageError("--format csv goes with --summary")
+    limits = _limits(max_file_mb)
+    checks = []
+    with _progress(len(folders)) as advance:
+        for folder in folders:
+            checks.append(check_folder(folder, profile=profile, limits=limits))
+            advance()
+
+    if summary:
+        from . import report
+
+        rows = [report.summary_row(c) for c in checks]
+        if fmt == "csv":
+            click.echo(report.summary_csv(rows), nl=False)
+        elif fmt == "json":
+            click.echo(json.dumps({"format": 1, "cases": rows}, indent=2))
+        elif fmt == "html":
+            click.echo(report.summary_html(rows), nl=False)
+        elif fmt == "text":
+            from .terminal import print_summary
+
+            print_summary(rows)
+        else:
+            raise click.UsageError(f"--summary takes --format text, csv, json or html, not {fmt}")
+    elif fmt == "json":
+        data = [check_dict(c) for c in checks]
+        click.echo(json.dumps(data[0] if len(data) == 1 else {"format": 1, "cases": data}, indent=2))
+    elif fmt == "junit":
+        from .report import junit_xml
+
+        click.echo(junit_xml(checks), nl=False)
+    elif fmt in ("md", "html"):
+        from . import report
+
+        render = report.check_markdown if fmt == "md" else report.check_html
+        click.echo("\n".join(render(c) for c in checks), nl=False)
+    else:
+        from .terminal import print_check
+
+        for c in checks:
+            print_check(c)
+    if annotate:
+        from .report import github_annotations
+
+        for c in checks:
+            for line in github_annotations(c):
+                click.echo(line)
+    if any(not c.checked for c in checks):
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_OK if all(c.ready for c in checks) else EXIT_INVALID)
+
+
+class _progress:
+    """A progress bar on stderr when it is a terminal and there are many cases."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if self.total >= 10 and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            task = self.bar.add_task("Checking cases", total=self.total)
+            return lambda: self.bar.advance(task)
+        return lambda: None
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+@main.command()
+@click.option("--profile", "profiles", multiple=True, help="Show settings for these profiles only (default: all).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+def rules(profiles: tuple[str, ...], fmt: str) -> None:
+    """Every checklist rule: ID, routes, severity, text, and its settings per profile."""
+    from .api import rules_catalogue
+
+    catalogue = rules_catalogue(list(profiles) or None)
+    if fmt == "json":
+        click.echo(json.dumps(catalogue, indent=2, default=str))
+    elif fmt == "md":
+        from .report import rules_markdown
+
+        click.echo(rules_markdown(catalogue), nl=False)
+    else:
+        from .terminal import print_rules
+
+        print_rules(catalogue)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
