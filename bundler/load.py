@@ -193,8 +193,8 @@ class _YamlReader:
         if node.tag not in _STANDARD_TAGS and node.tag != "!":
             self.problem(node, path, f"YAML tag '{node.tag}' is not allowed in a case file")
             return None
-        if node.style is not None or node.tag == "tag:yaml.org,2002:str":
-            return text  # quoted or explicitly a string: always text
+        if node.style is not None:
+            return text  # quoted (or a block scalar): always text
         if text in ("", "~", "null", "Null", "NULL"):
             return None
         if text in ("true", "True", "TRUE"):
