@@ -125,6 +125,60 @@ def schema(out_dir: Path | None, check: bool) -> None:
     click.echo(f"wrote {len(changed)} changed schema file(s) to {out_dir}")
 
 
+@main.command()
+@click.argument("case_folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to write the PDF (default: out/CASE.pdf, outside the case folder).")
+@click.option("--draft", is_flag=True, help="Build even if the case is not ready; every page is marked DRAFT.")
+@click.option("--profile", default=None, help="Profile name or YAML file; overrides the case's own.")
+@max_file_option
+def build(case_folder: Path, output: Path | None, draft: bool, profile: str | None, max_file_mb: float | None) -> None:
+    """Build the referral bundle PDF. Refuses a case that is not ready unless --draft."""
+    from .bundle import build_bundle
+
+    out = output or Path("out") / f"{case_folder.resolve().name}{'-draft' if draft else ''}.pdf"
+    with _status() as report:
+        result = build_bundle(case_folder, out, draft=draft, profile=profile, limits=_limits(max_file_mb), progress=report)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    state = "DRAFT (not ready)" if result.draft and not result.ready else ("draft" if result.draft else "ready")
+    click.echo(f"{result.output}: {result.pages} pages, {state}")
+
+
+@main.command()
+@click.argument("bundle_pdf", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("case_folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+def verify(bundle_pdf: Path, case_folder: Path | None) -> None:
+    """Check a bundle is intact (and, with CASE_FOLDER, that it still matches the case)."""
+    from .bundle import verify_bundle
+
+    result = verify_bundle(bundle_pdf, case_folder)
+    m = result.manifest
+    click.echo(f"{bundle_pdf}: bundle of case {m.get('case_id')}, {m.get('pages')} pages, built by {m.get('tool')} from {len(m.get('inputs', []))} input files")
+    for message in result.messages:
+        click.echo(f"  {message}")
+    click.echo("intact" + (" and matches the case folder" if case_folder and result.ok else "") if result.ok else "ALTERED")
+    sys.exit(EXIT_OK if result.ok else EXIT_INVALID)
+
+
+class _status:
+    """A one-line status on stderr while a long build runs (terminals only)."""
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status("building")
+            self.status.start()
+            return lambda message: self.status.update(message)
+        self.status = None
+        return lambda message: None
+
+    def __exit__(self, *exc):
+        if self.status is not None:
+            self.status.stop()
+        return False
+
+
 CHECK_FORMATS = ["text", "json", "md", "html", "junit", "csv"]
 
 

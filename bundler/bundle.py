@@ -1,0 +1,833 @@
+"""The referral bundle: plan the sections, render each part, merge, number, verify.
+
+Order: A referral (cover, index, checklist), B attendance evidence, C chronology, then the
+documents in lettered sections (D correspondence, E meetings, F contract and plans,
+G support, H notices and warnings, I other), date order within each. Page numbers run
+from 1 on the cover; every page carries "Page N of M" and its section label (A1, A2, B1,
+...), which are also the PDF page labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import hashlib
+import html as htmllib
+import io
+import json
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from markupsafe import Markup
+
+from . import __version__, attendance, codes
+from .api import check_dict, school_year_start
+from .errors import BundlerError
+from .load import Limits
+from .models import EmailServed, HandServed, Route
+from .output import atomic_write_bytes
+from .pdf import CASE_DATA_NAME, MANIFEST_NAME, WARN_PAGES, BundleError, Verification, assets_dir, html_to_pdf, page_digest, read_input_pdf, read_manifest
+from .render import environment
+from .report import grouped
+from .rules import CheckResult, check_case
+from .validate import CaseDocument, CaseFolder, validate_folder
+
+DOCUMENT_SECTIONS = [
+    ("D", "Correspondence", ("letter", "email")),
+    ("E", "Meetings", ("meeting",)),
+    ("F", "Contract and plans", ("contract", "plan")),
+    ("G", "Support", ("support", "medical", "pupil_voice")),
+    ("H", "Notices and warnings", ("notice", "penalty_notice")),
+    ("I", "Other documents", ("witness_statement", "leave", "decision", "other")),
+]
+
+ROUTE_TITLES = {
+    Route.penalty_notice: ("Penalty notice", "Request for a penalty notice: Education Act 1996 s444 and s444A"),
+    Route.notice_to_improve: ("Notice to improve", "Notice to improve before a penalty notice (national framework, 2024)"),
+    Route.prosecution_444_1: ("Prosecution, s444(1)", "Prosecution: Education Act 1996 s444(1), failure to secure regular attendance"),
+    Route.prosecution_444_1a: ("Prosecution, s444(1A)", "Prosecution: Education Act 1996 s444(1A), knowing failure to secure regular attendance"),
+    Route.education_supervision_order: ("Education supervision order", "Application for an education supervision order: Education Act 1996 s447"),
+}
+
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
+
+
+@dataclass
+class Part:
+    """A run of pages in the bundle: a generated page set, or one document."""
+
+    key: str
+    section: str  # letter
+    title: str
+    date: dt.date | None = None
+    pdf: bytes = b""
+    pages: int = 0
+    first_page: int = 0  # 1-based bundle page, assigned when laid out
+    doc: CaseDocument | None = None
+    outline: list = field(default_factory=list)  # embedded PDF's own outline: [(title, page_offset, children)]
+    attachments: list["Part"] = field(default_factory=list)  # e.g. an email's PDF attachments
+
+    @property
+    def last_page(self) -> int:
+        return self.first_page + self.total_pages - 1
+
+    @property
+    def total_pages(self) -> int:
+        return self.pages + sum(a.pages for a in self.attachments)
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    pages: int
+    ready: bool
+    draft: bool
+    warnings: list[str]
+    manifest: dict[str, Any]
+
+
+# ----------------------------------------------------------------------- helpers
+
+
+def _css_url() -> str:
+    return (assets_dir() / "bundle.css").as_uri()
+
+
+def _render(template: str, **context) -> str:
+    return environment("bundle").get_template(template).render(css_url=_css_url(), **context)
+
+
+def _markdown_html(text: str) -> str:
+    """Markdown to HTML with raw HTML escaped, never passed through."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    return md.render(text)
+
+
+def _pct(summary: attendance.AttendanceSummary) -> str:
+    return "n/a" if summary.attendance_pct is None else f"{summary.attendance_pct:.1f}%"
+
+
+def _type_label(doc: CaseDocument) -> str:
+    meta = doc.meta
+    kind = getattr(meta, "kind", None)
+    base = meta.type.replace("_", " ")
+    return f"{base} ({kind.value.replace('_', ' ')})" if kind is not None and hasattr(kind, "value") else base
+
+
+def _details(doc: CaseDocument, case) -> list[tuple[str, str]]:
+    meta = doc.meta
+    rows: list[tuple[str, str]] = []
+
+    def who(pid: str) -> str:
+        parent = case.parent(pid)
+        return f"{parent.name} ({pid})" if parent else pid
+
+    if getattr(meta, "to", None):
+        rows.append(("To", who(meta.to)))
+    served = getattr(meta, "served", None)
+    if served is not None:
+        text = served.method.replace("_", " ")
+        if isinstance(served, HandServed):
+            parts = [p for p in (served.handed_at and served.handed_at.strftime("%d %b %Y %H:%M"), served.handed_by and f"by {served.handed_by}", served.recipient and f"to {who(served.recipient)}") if p]
+            text += ": " + ", ".join(parts) if parts else ""
+        elif isinstance(served, EmailServed):
+            text += f" to {served.address}" + (f", sent {served.sent_at:%d %b %Y %H:%M}" if served.sent_at else "") + f", read receipt {served.read_receipt.value}" + (f" ({served.read_at:%d %b %Y %H:%M})" if served.read_at else "")
+        rows.append(("Served", text))
+    for name, label in (("invited", "Invited"), ("attended", "Attended"), ("parents", "Parents"), ("offered_to", "Offered to")):
+        value = getattr(meta, name, None)
+        if isinstance(value, list):
+            rows.append((label, ", ".join(who(p) for p in value) or "nobody"))
+    for name, label in (("outcome", "Outcome"), ("status", "Status"), ("decision", "Decision"), ("witness", "Witness")):
+        value = getattr(meta, name, None)
+        if value is not None:
+            rows.append((label, getattr(value, "value", value).replace("_", " ") if isinstance(getattr(value, "value", value), str) else str(value)))
+    for name, label in (("review_date", "Review date"), ("start", "Start"), ("end", "End"), ("issued_on", "Issued on")):
+        value = getattr(meta, name, None)
+        if isinstance(value, dt.date):
+            rows.append((label, f"{value.day} {value:%B %Y}"))
+    return rows
+
+
+# ----------------------------------------------------------------------- documents -> parts
+
+
+def _document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: Limits) -> Part:
+    label = doc.path
+    part = Part(key=doc.path, section=section, title=doc.meta.title, date=doc.meta.date, doc=doc)
+    path = folder.root / doc.path
+
+    def wrap(body_html: str) -> bytes:
+        html = _render(
+            "document.html.j2",
+            title=doc.meta.title,
+            meta=doc.meta,
+            type_label=_type_label(doc),
+            details=_details(doc, folder.case),
+            path=doc.path,
+            body=Markup(body_html)  # built here, user text already escaped,
+        )
+        rendered = html_to_pdf(html, label=label, case_root=folder.root, max_bytes=limits.max_attachment_bytes)
+        return rendered.pdf, rendered.pages
+
+    if doc.kind == "markdown":
+        part.pdf, part.pages = wrap(_markdown_html(doc.body or ""))
+    elif doc.kind == "pdf":
+        data = path.read_bytes()
+        reader = read_input_pdf(data, label)
+        part.pdf, part.pages = data, len(reader.pages)
+        part.outline = _outline_of(reader)
+    elif doc.kind == "docx":
+        part.pdf, part.pages = wrap(_docx_html(path, label))
+    elif doc.kind == "image":
+        _check_image(path, label)
+        part.pdf, part.pages = wrap(f'<div class="image-page"><img src="{htmllib.escape(path.name)}" alt="{htmllib.escape(doc.meta.title)}"></div>')
+    elif doc.kind == "eml":
+        body, attachments = _eml_html(path, label, limits)
+        part.pdf, part.pages = wrap(body)
+        for name, data in attachments:
+            reader = read_input_pdf(data, f"{label} (attachment {name})")
+            part.attachments.append(Part(key=f"{doc.path}#{name}", section=section, title=f"Attachment: {name}", date=doc.meta.date, pdf=data, pages=len(reader.pages), outline=_outline_of(reader)))
+    else:  # pragma: no cover - load.py only produces the kinds above
+        raise BundleError(f"{label}: unsupported document kind {doc.kind}")
+    return part
+
+
+def _docx_html(path: Path, label: str) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+            if total > MAX_DOCX_UNCOMPRESSED:
+                raise BundleError(f"{label}: unpacks to {total / 1048576:.0f} MiB, over the {MAX_DOCX_UNCOMPRESSED // 1048576} MiB limit (a zip bomb?)")
+            if archive.testzip() is not None:
+                raise BundleError(f"{label}: the Word file is damaged")
+    except zipfile.BadZipFile:
+        raise BundleError(f"{label}: is not a Word (.docx) file") from None
+    import mammoth
+
+    with path.open("rb") as fh:
+        try:
+            result = mammoth.convert_to_html(fh)
+        except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+            raise BundleError(f"{label}: cannot be converted ({exc})") from None
+    return _strip_active_html(result.value)
+
+
+def _strip_active_html(html: str) -> str:
+    """mammoth produces plain HTML, but a .docx could still carry links or image URLs:
+    keep text and data: images, drop anything that points elsewhere."""
+    import re
+
+    html = re.sub(r"<(script|style|iframe|object|embed|link)[^>]*>.*?</\1>", "", html, flags=re.S | re.I)
+    html = re.sub(r'\s(href)="(?!#)[^"]*"', "", html)
+    html = re.sub(r'<img[^>]*src="(?!data:)[^"]*"[^>]*>', "[image not embedded]", html)
+    return html
+
+
+def _check_image(path: Path, label: str) -> None:
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise BundleError(f"{label}: the image is {width}x{height} pixels, over the {MAX_IMAGE_PIXELS // 1_000_000} megapixel limit (a decompression bomb?)")
+            image.verify()
+    except BundleError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise BundleError(f"{label}: cannot be read as an image ({exc})") from None
+
+
+READ_RECEIPT_HEADERS = ("Disposition-Notification-To", "Return-Receipt-To", "Read-Receipt-To", "X-Confirm-Reading-To")
+
+
+def _eml_html(path: Path, label: str, limits: Limits) -> tuple[str, list[tuple[str, bytes]]]:
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    esc = htmllib.escape
+    rows = []
+    for header in ("From", "To", "Cc", "Date", "Subject", *READ_RECEIPT_HEADERS):
+        value = message.get(header)
+        if value:
+            rows.append(f"<tr><td>{esc(header)}</td><td>{esc(str(value))}</td></tr>")
+    body_part = message.get_body(preferencelist=("plain", "html"))
+    text = ""
+    if body_part is not None:
+        text = body_part.get_content()
+        if body_part.get_content_type() == "text/html":
+            import re
+
+            text = re.sub(r"<[^>]+>", "", text)
+            text = htmllib.unescape(text)
+    pdfs: list[tuple[str, bytes]] = []
+    listed: list[str] = []
+    images: list[str] = []
+    for attachment in message.iter_attachments():
+        name = attachment.get_filename() or "attachment"
+        data = attachment.get_payload(decode=True) or b""
+        if len(data) > limits.max_attachment_bytes:
+            raise BundleError(f"{label}: attachment {name} is over the size limit")
+        ctype = attachment.get_content_type()
+        if ctype == "application/pdf" or name.lower().endswith(".pdf"):
+            pdfs.append((name, data))
+            listed.append(f"{esc(name)} (follows this email)")
+        elif ctype.startswith("image/") and ctype in ("image/png", "image/jpeg"):
+            import base64
+
+            images.append(f'<p><strong>{esc(name)}</strong></p><div class="image-page"><img src="data:{ctype};base64,{base64.b64encode(data).decode()}" alt="{esc(name)}"></div>')
+            listed.append(f"{esc(name)} (shown below)")
+        else:
+            listed.append(f"{esc(name)} ({esc(ctype)}, not reproduced)")
+    html = '<table class="email-headers">' + "".join(rows) + "</table>"
+    if listed:
+        html += "<p><strong>Attachments:</strong> " + "; ".join(listed) + "</p>"
+    html += f'<div class="email-body">{esc(text)}</div>' + "".join(images)
+    return html, pdfs
+
+
+def _outline_of(reader) -> list:
+    """An embedded PDF's outline as [(title, page_offset, children)]."""
+
+    def walk(items) -> list:
+        out: list = []
+        for item in items:
+            if isinstance(item, list):
+                if out:
+                    out[-1][2].extend(walk(item))
+                continue
+            try:
+                page = reader.get_destination_page_number(item)
+            except (KeyError, ValueError, AttributeError, IndexError):
+                continue
+            if page is None or page < 0:
+                continue
+            out.append((str(item.title), page, []))
+        return out
+
+    try:
+        return walk(reader.outline)
+    except (KeyError, ValueError, AttributeError, IndexError, TypeError):
+        return []
+
+
+# ----------------------------------------------------------------------- generated sections
+
+
+def _attendance_part(ctx_case: CaseFolder, result: CheckResult) -> Part:
+    case = ctx_case.case
+    settings = result.profile.settings
+    as_of = case.referral.date
+    register = attendance.Register.from_marks(ctx_case.register).between(None, as_of)
+    year_start = school_year_start(as_of)
+    windows = attendance.threshold_windows(register, threshold=settings.threshold_sessions, window_weeks=settings.threshold_window_weeks, start=settings.threshold_counts_from, end=as_of)
+    from .rules import Context
+
+    period = Context(ctx_case, result.profile).offence_period
+    periods = []
+    for title, start, end in (("School year to date", year_start, as_of), ("Offence period", *(period or (year_start, as_of))), ("Whole register", register.marks[0].date if len(register) else as_of, as_of)):
+        s = attendance.summarise(register, start=start, end=end)
+        periods.append({"title": title, "start": start, "end": end, "s": s, "pct": _pct(s), "band": s.band})
+
+    # the grid: one row per school week, Mon-Fri AM/PM
+    marks = {(m.date, m.session): (m, c) for m, c in zip(register.marks, register.codes)}
+    window_sets = []
+    for i, w in enumerate(windows, 1):
+        mondays = set()
+        day = w.first_day - dt.timedelta(days=w.first_day.weekday())
+        while day <= w.last_day:
+            mondays.add(day)
+            day += dt.timedelta(days=7)
+        window_sets.append((f"W{i}", mondays))
+    grid = []
+    for week in attendance.school_weeks(register):
+        cells = []
+        for offset in range(5):
+            day = week.monday + dt.timedelta(days=offset)
+            for session in ("AM", "PM"):
+                found = marks.get((day, session))
+                if found is None:
+                    cells.append({"code": "·", "cls": "none"})
+                    continue
+                mark, code = found
+                cls = "unauth" if code.is_unauthorised else ("auth" if code.category == codes.Category.AUTHORISED else "")
+                cells.append({"code": mark.code, "cls": cls})
+        grid.append({"monday": week.monday, "cells": cells, "windows": [name for name, mondays in window_sets if week.monday in mondays]})
+    used = sorted({(m.code, c.regime) for m, c in zip(register.marks, register.codes)})
+    legend = [{"code": code, "meaning": codes.lookup(code, dt.date(2025, 1, 6) if regime == "2024" else dt.date(2023, 1, 9)).meaning, "regime": regime} for code, regime in used]
+    cert_start, cert_end = period or (year_start, as_of)
+    cert_summary = attendance.summarise(register, start=cert_start, end=cert_end)
+    html = _render(
+        "attendance.html.j2",
+        title="Attendance evidence",
+        pupil=case.pupil.name,
+        school=case.school.name,
+        dob=case.pupil.date_of_birth,
+        as_of=as_of,
+        periods=periods,
+        windows=windows,
+        settings=settings,
+        grid=grid,
+        legend=legend,
+        head=case.school.head_teacher,
+        cert={"start": cert_start, "end": cert_end, "s": cert_summary, "pct": _pct(cert_summary)},
+    )
+    rendered = html_to_pdf(html, label="attendance evidence", case_root=None)
+    return Part(key="attendance", section="B", title="Attendance evidence, register and s566 certificate", pdf=rendered.pdf, pages=rendered.pages)
+
+
+def _chronology_rows(folder: CaseFolder, pages: dict[str, int], labels: dict[str, str]) -> list[dict[str, Any]]:
+    rows = []
+    for doc in folder.documents:
+        rows.append({"date": doc.meta.date, "time": None, "kind": _type_label(doc), "summary": doc.meta.title, "page": pages.get(doc.path), "label": labels.get(doc.path, "")})
+    for event in folder.events:
+        with_ = ", ".join(folder.case.parent(p).name if folder.case.parent(p) else p for p in event.with_)
+        summary = event.summary + (f" (with {with_})" if with_ else "") + (f" [{event.by}]" if event.by else "")
+        rows.append({"date": event.date, "time": event.time, "kind": event.kind.value.replace("_", " "), "summary": summary, "page": None, "label": ""})
+    rows.sort(key=lambda r: (r["date"], r["time"] or "", r["summary"]))
+    return rows
+
+
+# ----------------------------------------------------------------------- layout
+
+
+@dataclass
+class Section:
+    letter: str
+    title: str
+    parts: list[Part]
+
+    @property
+    def first_page(self) -> int:
+        return self.parts[0].first_page if self.parts else 0
+
+
+def build_bundle(
+    folder: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    draft: bool = False,
+    profile: str | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the referral bundle PDF for a case folder, written atomically to ``output``."""
+    from .profiles import load_profile
+
+    limits = limits or Limits()
+    note = progress or (lambda message: None)
+    root = Path(folder)
+    out = Path(output)
+    _refuse_output_inside(root, out)
+    validation = validate_folder(root, limits)
+    if not validation.valid:
+        raise BundleError(f"{root}: the case is invalid ({len(validation.problems)} problems); run bundler validate")
+    case = validation.case
+    chosen = load_profile(profile or case.case.referral.profile)
+    result = check_case(case, chosen)
+    if not result.ready and not draft:
+        raise BundleError(f"{root}: not ready to refer ({', '.join(result.failing_rules)} failing); fix these, or build with --draft")
+    warnings: list[str] = []
+
+    note("rendering documents")
+    doc_sections: list[Section] = []
+    for letter, title, types in DOCUMENT_SECTIONS:
+        docs = [d for d in case.documents if d.meta.type in types]
+        parts = []
+        for doc in docs:
+            note(f"rendering {doc.path}")
+            parts.append(_document_part(doc, case, letter, limits))
+        if parts:
+            doc_sections.append(Section(letter, title, parts))
+    note("rendering attendance evidence")
+    attendance_part = _attendance_part(case, result)
+
+    cover = Part(key="cover", section="A", title="Cover")
+    index = Part(key="index", section="A", title="Index")
+    checklist = Part(key="checklist", section="A", title="Section 444 checklist")
+    chronology = Part(key="chronology", section="C", title="Chronology")
+    sections = [
+        Section("A", "Referral", [cover, index, checklist]),
+        Section("B", "Attendance evidence", [attendance_part]),
+        Section("C", "Chronology", [chronology]),
+        *doc_sections,
+    ]
+    # relabel document sections so letters run on without gaps (D, E, ... as present)
+    for i, section in enumerate(sections[3:]):
+        section.letter = chr(ord("D") + i)
+        for part in section.parts:
+            part.section = section.letter
+
+    # Pages of the generated parts depend on the page numbers they print, so lay out,
+    # render, and repeat until the page counts settle.
+    for _ in range(4):
+        _assign_pages(sections)
+        before = [(p.key, p.pages) for s in sections for p in s.parts]
+        pages = {p.key: p.first_page for s in sections for p in s.parts}
+        labels = {p.key: _label_of(sections, p.first_page) for s in sections for p in s.parts}
+        total = sum(p.total_pages for s in sections for p in s.parts)
+        note("laying out index and checklist")
+        _render_generated(case, result, sections, cover, index, checklist, chronology, attendance_part, pages, labels, total, draft)
+        if before == [(p.key, p.pages) for s in sections for p in s.parts]:
+            break
+    else:  # pragma: no cover - page counts oscillating is not expected
+        raise BundleError("the index and checklist did not settle on a page count")
+    _assign_pages(sections)
+    total = sum(p.total_pages for s in sections for p in s.parts)
+    if total > WARN_PAGES:
+        warnings.append(f"the bundle has {total} pages, more than {WARN_PAGES}: consider whether every document is needed")
+
+    note("merging")
+    data, manifest = _assemble(case, result, sections, total, draft)
+    atomic_write_bytes(out, data)
+    return BuildResult(out, total, result.ready, draft, warnings, manifest)
+
+
+def _refuse_output_inside(root: Path, out: Path) -> None:
+    try:
+        out.resolve().relative_to(root.resolve())
+    except ValueError:
+        return
+    raise BundleError(f"{out}: the bundle must be written outside the case folder (the case folder is never written to)")
+
+
+def _assign_pages(sections: list[Section]) -> None:
+    page = 1
+    for section in sections:
+        for part in section.parts:
+            part.first_page = page
+            page += part.total_pages
+
+
+def _label_of(sections: list[Section], page: int) -> str:
+    for section in sections:
+        if section.parts and section.first_page <= page <= section.parts[-1].last_page:
+            return f"{section.letter}{page - section.first_page + 1}"
+    return str(page)
+
+
+def _render_generated(case, result, sections, cover, index, checklist, chronology, attendance_part, pages, labels, total, draft) -> None:
+    c = case.case
+    entries = []
+    for section in sections:
+        section_entries = []
+        for part in section.parts:
+            if part.key == "cover":
+                continue
+            section_entries.append({"label": _label_of(sections, part.first_page), "date": part.date, "title": part.title, "first_page": part.first_page, "last_page": part.last_page})
+        entries.append({"letter": section.letter, "title": section.title, "first_page": section.first_page, "entries": section_entries})
+    route_title, legal_basis = ROUTE_TITLES[c.referral.route]
+    from .rules import Context
+
+    period = Context(case, result.profile).offence_period
+    html = _render(
+        "cover.html.j2",
+        title=f"Referral bundle {c.case_id}",
+        case=c,
+        parents=[p for p in c.parents if not p.excluded],
+        route_title=route_title,
+        legal_basis=legal_basis,
+        period=period,
+        ready=result.ready,
+        failing=result.failing_rules,
+        profile=result.profile,
+        total_pages=total,
+        draft=draft,
+    )
+    _set(cover, html_to_pdf(html, label="cover", case_root=None))
+    _set(index, html_to_pdf(_render("index.html.j2", title="Index", sections=entries), label="index", case_root=None))
+    doc_pages = {p.doc.path: p.first_page for s in sections for p in s.parts if p.doc is not None}
+    html = _render(
+        "checklist.html.j2",
+        title="Section 444 checklist",
+        profile=result.profile,
+        as_of=result.as_of,
+        counts=result.counts,
+        sections=grouped(result.findings),
+        pages={f"{k}": v for k, v in doc_pages.items()},
+        register_page=attendance_part.first_page,
+    )
+    _set(checklist, html_to_pdf(html, label="checklist", case_root=None))
+    doc_labels = {p.doc.path: _label_of(sections, p.first_page) for s in sections for p in s.parts if p.doc is not None}
+    html = _render("chronology.html.j2", title="Chronology", as_of=c.referral.date, rows=_chronology_rows(case, doc_pages, doc_labels))
+    _set(chronology, html_to_pdf(html, label="chronology", case_root=None))
+
+
+def _set(part: Part, rendered) -> None:
+    part.pdf, part.pages = rendered.pdf, rendered.pages
+
+
+# ----------------------------------------------------------------------- merge, stamp, outline
+
+
+def _source_date(case: CaseFolder) -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    d = case.case.referral.date
+    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc)
+
+
+def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], total: int, draft: bool) -> tuple[bytes, dict[str, Any]]:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NullObject, NumberObject, TextStringObject
+
+    writer = PdfWriter()
+    page_ranges = []
+    for section in sections:
+        for part in section.parts:
+            for piece in [part, *part.attachments]:
+                reader = PdfReader(io.BytesIO(piece.pdf))
+                before = len(writer.pages)
+                for page in reader.pages:
+                    writer.add_page(page)
+                added = len(writer.pages) - before
+                if added != piece.pages:
+                    raise BundleError(f"{piece.key}: {piece.pages} pages expected but {added} were merged")
+            page_ranges.append(part)
+    if len(writer.pages) != total:
+        raise BundleError(f"the bundle has {len(writer.pages)} pages, {total} were laid out")
+
+    # internal links: WeasyPrint wrote them as URI links to bundle:page:N
+    for page in writer.pages:
+        for annot_ref in page.get("/Annots", []) or []:
+            annot = annot_ref.get_object()
+            action = annot.get("/A")
+            if action is None:
+                continue
+            action = action.get_object()
+            uri = action.get("/URI")
+            if isinstance(uri, (str, bytes)) and str(uri).startswith("bundle:page:"):
+                target = int(str(uri).rsplit(":", 1)[1]) - 1
+                if not 0 <= target < total:
+                    raise BundleError(f"internal link to page {target + 1} of {total}")
+                annot[NameObject("/A")] = DictionaryObject(
+                    {
+                        NameObject("/S"): NameObject("/GoTo"),
+                        NameObject("/D"): ArrayObject([writer.pages[target].indirect_reference, NameObject("/XYZ"), NullObject(), NullObject(), NullObject()]),
+                    }
+                )
+
+    # stamps: page N of M and the section label, clear of the content at the foot
+    for number, page in enumerate(writer.pages, 1):
+        label = _label_of(sections, number)
+        page.transfer_rotation_to_content()
+        _stamp(writer, page, f"Page {number} of {total}", label, draft)
+
+    # page labels = section labels
+    for section in sections:
+        if section.parts:
+            writer.set_page_label(section.first_page - 1, section.parts[-1].last_page - 1, style="/D", prefix=section.letter, start=1)
+
+    # outline: sections, then documents with their own outline beneath
+    for section in sections:
+        if not section.parts:
+            continue
+        parent = writer.add_outline_item(f"{section.letter} {section.title} (p. {section.first_page})", section.first_page - 1)
+        for part in section.parts:
+            if part.key == "cover":
+                continue
+            when = f", {part.date.day} {part.date:%b %Y}" if part.date else ""
+            item = writer.add_outline_item(f"{_label_of(sections, part.first_page)} {part.title}{when} (p. {part.first_page})", part.first_page - 1, parent=parent)
+            offset = part.first_page - 1
+            for piece in [part, *part.attachments]:
+                if piece is not part:
+                    sub = writer.add_outline_item(f"{piece.title} (p. {offset + 1})", offset, parent=item)
+                else:
+                    sub = item
+                _add_outline(writer, piece.outline, offset, sub)
+                offset += piece.pages
+
+    when = _source_date(case)
+    stamp = when.strftime("D:%Y%m%d%H%M%S+00'00'")
+    writer.add_metadata(
+        {
+            "/Title": f"Attendance referral bundle {case.case.case_id}",
+            "/Subject": ROUTE_TITLES[result.route][1],
+            "/Author": case.case.referral.prepared_by.name,
+            "/Creator": f"bundler {__version__}",
+            "/Producer": f"bundler {__version__} (WeasyPrint, pypdf)",
+            "/CreationDate": stamp,
+            "/ModDate": stamp,
+        }
+    )
+    writer.page_mode = "/UseOutlines"
+    writer.compress_identical_objects()
+
+    first = _write(writer, case, b"")
+    # read the written pages back: their digests are what verify recomputes
+    reread = PdfReader(io.BytesIO(first))
+    documents = []
+    for part in page_ranges:
+        documents.append(
+            {
+                "key": part.key,
+                "title": part.title,
+                "section": part.section,
+                "label": _label_of(sections, part.first_page),
+                "first_page": part.first_page,
+                "last_page": part.last_page,
+                "sha256": next((f.sha256 for f in case.files if part.doc is not None and f.path == part.doc.path), None),
+            }
+        )
+    manifest = {
+        "format": 1,
+        "tool": f"bundler {__version__}",
+        "case_id": case.case.case_id,
+        "built_for": case.case.referral.date.isoformat(),
+        "draft": draft,
+        "pages": total,
+        "inputs": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in case.files],
+        "documents": documents,
+        "check": {k: v for k, v in check_dict_from(result).items() if k in ("ready", "counts", "failing_rules", "profile", "route")},
+        "page_sha256": [page_digest(p) for p in reread.pages],
+    }
+    writer2 = PdfWriter(clone_from=reread)
+    writer2.add_attachment(MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True).encode())
+    writer2.add_attachment(CASE_DATA_NAME, _case_json(case).encode())
+    writer2.add_metadata({"/Producer": f"bundler {__version__} (WeasyPrint, pypdf)", "/CreationDate": stamp, "/ModDate": stamp})
+    return _write(writer2, case, json.dumps(manifest, sort_keys=True).encode()), manifest
+
+
+def check_dict_from(result: CheckResult) -> dict[str, Any]:
+    from .api import CaseCheck
+
+    return check_dict(CaseCheck(Path("."), result=result))
+
+
+def _case_json(case: CaseFolder) -> str:
+    data = {
+        "case": case.case.model_dump(mode="json", by_alias=True),
+        "events": [e.model_dump(mode="json", by_alias=True) for e in case.events],
+        "documents": [{"path": d.path, "kind": d.kind, "meta": d.meta.model_dump(mode="json")} for d in case.documents],
+        "register": [r.model_dump(mode="json", exclude_none=True) for r in case.register],
+    }
+    return json.dumps(data, indent=1, sort_keys=True)
+
+
+def _write(writer, case: CaseFolder, salt: bytes) -> bytes:
+    from pypdf.generic import ArrayObject, ByteStringObject
+
+    digest = hashlib.md5(case.case.case_id.encode() + b"|" + "".join(f.sha256 for f in case.files).encode() + salt, usedforsecurity=False).digest()
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _add_outline(writer, items: list, offset: int, parent) -> None:
+    for title, page, children in items:
+        item = writer.add_outline_item(title, offset + page, parent=parent)
+        _add_outline(writer, children, offset, item)
+
+
+STAMP_FONT = "/BundlerStamp"
+
+
+def _stamp(writer, page, text: str, label: str, draft: bool) -> None:
+    """Add the stamp in the visible area (CropBox), bottom right, on a white ground."""
+    from pypdf.generic import ContentStream, DecodedStreamObject, DictionaryObject, NameObject
+
+    box = page.cropbox
+    left, bottom, right, top = float(box.left), float(box.bottom), float(box.right), float(box.top)
+    size = 8.0
+    line = f"{text}   {label}"
+    width = 0.6 * size * len(line)  # Courier: every glyph is 600/1000 em wide
+    x = right - 28 - width
+    y = bottom + 16
+    ops = [
+        "q",
+        "1 1 1 rg",
+        f"{x - 4:.2f} {y - 3:.2f} {width + 8:.2f} {size + 6:.2f} re f",
+        "0 0 0 rg",
+        "BT",
+        f"{STAMP_FONT} {size} Tf",
+        f"{x:.2f} {y:.2f} Td",
+        f"({_pdf_string(line)}) Tj",
+        "ET",
+    ]
+    if draft:
+        cx, cy = (left + right) / 2, (bottom + top) / 2
+        ops += [
+            "0.85 0.1 0.1 rg",
+            "BT",
+            f"{STAMP_FONT} 72 Tf",
+            f"0.7071 0.7071 -0.7071 0.7071 {cx - 110:.2f} {cy - 130:.2f} Tm",
+            "(DRAFT) Tj",
+            "ET",
+        ]
+    ops.append("Q")
+    resources = page.get("/Resources")
+    if resources is None:
+        resources = DictionaryObject()
+        page[NameObject("/Resources")] = resources
+    resources = resources.get_object()
+    fonts = resources.get("/Font")
+    if fonts is None:
+        fonts = DictionaryObject()
+        resources[NameObject("/Font")] = fonts
+    fonts = fonts.get_object()
+    fonts[NameObject(STAMP_FONT)] = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Courier-Bold"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    stream = DecodedStreamObject()
+    stream.set_data(("\n".join(ops) + "\n").encode("latin-1"))
+    # wrap the existing content in q/Q so its graphics state cannot leak into the stamp
+    existing = page.get_contents()
+    wrapped = DecodedStreamObject()
+    wrapped.set_data(b"q\n" + (existing.get_data() if existing is not None else b"") + b"\nQ\n" + stream.get_data())
+    page.replace_contents(wrapped)
+
+
+def _pdf_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+# ----------------------------------------------------------------------- verify
+
+
+def verify_bundle(pdf_path: str | os.PathLike[str], case_folder: str | os.PathLike[str] | None = None) -> Verification:
+    """Recompute what the manifest promises: page count, every page's content, and (with a
+    case folder) every input file's hash."""
+    path = Path(pdf_path)
+    manifest, reader = read_manifest(path)
+    messages: list[str] = []
+    digests = manifest.get("page_sha256", [])
+    if len(reader.pages) != manifest.get("pages"):
+        messages.append(f"the bundle has {len(reader.pages)} pages; the manifest says {manifest.get('pages')}")
+    altered = []
+    for number, (page, expected) in enumerate(zip(reader.pages, digests), 1):
+        try:
+            actual = page_digest(page)
+        except (ValueError, KeyError, OSError) as exc:  # a damaged stream no longer decodes
+            actual = f"unreadable ({exc})"
+        if actual != expected:
+            altered.append(number)
+    for number in altered:
+        owner = next((d for d in manifest.get("documents", []) if d["first_page"] <= number <= d["last_page"]), None)
+        where = f" ({owner['label']}, {owner['title']}, pages {owner['first_page']}-{owner['last_page']})" if owner else ""
+        messages.append(f"page {number}{where} has been altered")
+    if case_folder is not None:
+        from .load import load_case
+
+        raw = load_case(case_folder)
+        now = {f.path: f.sha256 for f in raw.files}
+        then = {f["path"]: f["sha256"] for f in manifest.get("inputs", [])}
+        for name in sorted(set(then) | set(now)):
+            if name not in now:
+                messages.append(f"{name}: in the bundle, no longer in the case folder")
+            elif name not in then:
+                messages.append(f"{name}: in the case folder, not in the bundle")
+            elif now[name] != then[name]:
+                messages.append(f"{name}: changed since the bundle was built")
+    return Verification(not messages, messages, manifest)
