@@ -1514,7 +1514,9 @@ def toolkit_template_names() -> list[str]:
     from .render import templates_dir
 
     folder = templates_dir().joinpath("letters")
-    return sorted(p.name[: -len(".md.j2")] for p in folder.iterdir() if p.name.endswith(".md.j2"))
+    return sorted(
+        p.name[: -len(".md.j2")] for p in folder.iterdir() if p.name.endswith(".md.j2") and not p.name.startswith("_")
+    )
 
 
 @rule("S444-92", title="Templates exist", text="Every document that names a toolkit template names one that exists.")
