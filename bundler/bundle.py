@@ -102,12 +102,30 @@ def _render(template: str, **context) -> str:
     return environment("bundle").get_template(template).render(css_url=_css_url(), **context)
 
 
-def _markdown_html(text: str) -> str:
-    """Markdown to HTML with raw HTML escaped, never passed through."""
+def _markdown_html(text: str, label: str) -> str:
+    """Markdown to HTML with raw HTML escaped, never passed through.
+
+    Images must be files beside the document (the fetcher enforces the case folder);
+    an image or link that names another scheme (file:, javascript:, data:) fails the
+    build, naming the document, rather than being dropped silently.
+    """
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-    return md.render(text)
+    md.validateLink = lambda url: True  # judged below, so that a refusal is reported
+    tokens = md.parse(text)
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "image":
+                src = str(child.attrGet("src") or "")
+                if ":" in src.split("/", 1)[0] or src.startswith("/"):
+                    raise BundleError(f"{label}: refused image {src}: only files inside the case folder may be used")
+            elif child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                scheme = href.split(":", 1)[0].lower() if ":" in href.split("/", 1)[0] else ""
+                if scheme not in ("", "http", "https", "mailto", "tel"):
+                    raise BundleError(f"{label}: refused link {href}")
+    return md.renderer.render(tokens, md.options, {})
 
 
 def _pct(summary: attendance.AttendanceSummary) -> str:
@@ -177,7 +195,7 @@ def _document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: 
         return rendered.pdf, rendered.pages
 
     if doc.kind == "markdown":
-        part.pdf, part.pages = wrap(_markdown_html(doc.body or ""))
+        part.pdf, part.pages = wrap(_markdown_html(doc.body or "", label))
     elif doc.kind == "pdf":
         data = path.read_bytes()
         reader = read_input_pdf(data, label)
@@ -231,10 +249,16 @@ def _strip_active_html(html: str) -> str:
 
 
 def _check_image(path: Path, label: str) -> None:
+    import warnings
+
     from PIL import Image
 
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():
+            # Pillow warns past its own limit; ours is lower and gives a named error
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise BundleError(f"{label}: the image is {width}x{height} pixels, over the {MAX_IMAGE_PIXELS // 1_000_000} megapixel limit (a decompression bomb?)")
@@ -628,16 +652,16 @@ def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], to
     for section in sections:
         if not section.parts:
             continue
-        parent = writer.add_outline_item(f"{section.letter} {section.title} (p. {section.first_page})", section.first_page - 1)
+        parent = writer.add_outline_item(title=f"{section.letter} {section.title} (p. {section.first_page})", page_number=section.first_page - 1)
         for part in section.parts:
             if part.key == "cover":
                 continue
             when = f", {part.date.day} {part.date:%b %Y}" if part.date else ""
-            item = writer.add_outline_item(f"{_label_of(sections, part.first_page)} {part.title}{when} (p. {part.first_page})", part.first_page - 1, parent=parent)
+            item = writer.add_outline_item(title=f"{_label_of(sections, part.first_page)} {part.title}{when} (p. {part.first_page})", page_number=part.first_page - 1, parent=parent)
             offset = part.first_page - 1
             for piece in [part, *part.attachments]:
                 if piece is not part:
-                    sub = writer.add_outline_item(f"{piece.title} (p. {offset + 1})", offset, parent=item)
+                    sub = writer.add_outline_item(title=f"{piece.title} (p. {offset + 1})", page_number=offset, parent=item)
                 else:
                     sub = item
                 _add_outline(writer, piece.outline, offset, sub)
@@ -722,7 +746,7 @@ def _write(writer, case: CaseFolder, salt: bytes) -> bytes:
 
 def _add_outline(writer, items: list, offset: int, parent) -> None:
     for title, page, children in items:
-        item = writer.add_outline_item(title, offset + page, parent=parent)
+        item = writer.add_outline_item(title=title, page_number=offset + page, parent=parent)
         _add_outline(writer, children, offset, item)
 
 
