@@ -179,6 +179,67 @@ class _status:
         return False
 
 
+@main.command()
+def templates() -> None:
+    """Every letter and form template: name, road-map step, what it produces and why."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .letters import list_templates
+
+    table = Table(title="Toolkit templates", title_justify="left")
+    for column in ("Name", "Step", "Produces", "Purpose"):
+        table.add_column(column)
+    for t in sorted(list_templates(), key=lambda t: (t.step, t.name)):
+        produces = t.type + (f" ({t.notice_kind})" if t.notice_kind else "")
+        table.add_row(t.name, f"{t.step}. {t.step_name}", produces, t.purpose)
+    Console().print(table)
+
+
+@main.command()
+@click.argument("template")
+@click.argument("case_folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--parent", "parents", multiple=True, help="Parent id to write to (repeat for several).")
+@click.option("--all-parents", is_flag=True, help="One letter for every parent who is not excluded.")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Date of the letter (YYYY-MM-DD).")
+@click.option("--serve", type=click.Choice(["post_first_class", "post_second_class", "recorded_delivery", "hand", "email"]), default=None, help="How it will be served.")
+@click.option("--weeks", "monitoring_weeks", type=click.IntRange(1, 52), default=None, help="Improvement period for a notice, in weeks.")
+@click.option("--pdf", "pdf_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Also write a print-ready PDF of each letter here.")
+@click.option("--docx", "docx_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Also write an editable Word copy of each letter here.")
+def letter(template: str, case_folder: Path, parents: tuple[str, ...], all_parents: bool, on, serve: str | None, monitoring_weeks: int | None, pdf_dir: Path | None, docx_dir: Path | None) -> None:
+    """Write a toolkit letter into the case's documents/, one per parent.
+
+    The one command that writes into a case folder, and only new files.
+    """
+    from .letters import write_letters
+
+    if not parents and not all_parents:
+        from .letters import get_template
+
+        if get_template(template).addressed == "parent":
+            raise click.UsageError("name a parent with --parent, or use --all-parents")
+    written = write_letters(
+        case_folder, template, parents, all_parents=all_parents, on=on.date(), serve=serve,
+        pdf_dir=pdf_dir, docx_dir=docx_dir, monitoring_weeks=monitoring_weeks,
+    )
+    for item in written:
+        click.echo(f"wrote {item.path}" + (f" (+ {item.pdf})" if item.pdf else "") + (f" (+ {item.docx})" if item.docx else ""))
+        for warning in item.warnings:
+            click.echo(f"warning: {item.path.name}: {warning}", err=True)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--route", type=click.Choice(["penalty_notice", "prosecution_444_1", "prosecution_444_1a", "education_supervision_order", "notice_to_improve"]), required=True)
+@click.option("--case-id", default=None, help="Case id (default: the folder's name).")
+def new(folder: Path, route: str, case_id: str | None) -> None:
+    """Write a commented case-folder skeleton that validates."""
+    from .letters import new_case
+
+    path = new_case(folder, route, case_id)
+    click.echo(f"wrote a new {route.replace('_', ' ')} case in {path}; fill in case.yaml, then run bundler validate {path}")
+
+
 CHECK_FORMATS = ["text", "json", "md", "html", "junit", "csv"]
 
 

@@ -153,3 +153,32 @@ def test_user_profile_file(tmp_path: Path) -> None:
 def test_help_is_instant_and_complete(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_letter_command_turns_s444_11_from_fail_to_pass(case) -> None:
+    """Jo's letters are removed, so S444-11 fails for p2; `bundler letter` writes one, and it passes."""
+    case.remove_docs(lambda meta: meta.get("to") == "p2")
+    folder = case.write()
+    before = json.loads(run("check", str(folder), "--format", "json").output)
+    s11 = [f for f in before["findings"] if f["rule"] == "S444-11" and f["parent"] == "p2"]
+    assert s11[0]["status"] == "fail"
+    result = run("letter", "attendance-monitoring", str(folder), "--parent", "p2", "--date", "2025-01-06", "--serve", "post_first_class")
+    assert result.exit_code == 0, result.output
+    assert "wrote " in result.output and "-p2.md" in result.output
+    assert run("validate", str(folder)).exit_code == 0
+    after = json.loads(run("check", str(folder), "--format", "json").output)
+    s11 = [f for f in after["findings"] if f["rule"] == "S444-11" and f["parent"] == "p2"][0]
+    assert s11["status"] == "pass"
+    assert any(e["ref"].endswith("attendance-monitoring-p2.md") for e in s11["evidence"])
+
+
+def test_letter_refuses_excluded_parent_and_new_writes_a_valid_skeleton(case, tmp_path: Path) -> None:
+    case.parent("p2")["exclude"] = {"reason": "court order prevents contact"}
+    case.remove_docs(lambda meta: meta.get("to") == "p2" or "p2" in (meta.get("invited") or []) + (meta.get("parents") or []) + (meta.get("offered_to") or []) + (meta.get("attended") or []))
+    folder = case.write()
+    result = CliRunner().invoke(main, ["letter", "final-warning", str(folder), "--parent", "p2", "--date", "2025-02-03"])
+    assert result.exit_code == 2 and "court order prevents contact" in result.output
+    skeleton = tmp_path / "EX-2025-020"
+    assert run("new", str(skeleton), "--route", "prosecution_444_1a").exit_code == 0
+    assert run("validate", str(skeleton)).exit_code == 0
+    assert "notice-to-improve" in run("templates").output
