@@ -30,7 +30,7 @@ from .errors import BundlerError
 from .load import Limits
 from .models import EmailServed, HandServed, Route
 from .output import atomic_write_bytes
-from .pdf import CASE_DATA_NAME, MANIFEST_NAME, WARN_PAGES, BundleError, Verification, assets_dir, html_to_pdf, page_digest, read_input_pdf, read_manifest
+from .pdf import CASE_DATA_NAME, MANIFEST_NAME, WARN_PAGES, BundleError, Renderer, RenderJob, Verification, assets_dir, default_cache_dir, page_digest, read_input_pdf, read_manifest
 from .render import environment
 from .report import grouped
 from .rules import CheckResult, check_case
@@ -71,6 +71,7 @@ class Part:
     doc: CaseDocument | None = None
     outline: list = field(default_factory=list)  # embedded PDF's own outline: [(title, page_offset, children)]
     attachments: list["Part"] = field(default_factory=list)  # e.g. an email's PDF attachments
+    job: RenderJob | None = None  # HTML still to render (documents are rendered together)
 
     @property
     def last_page(self) -> int:
@@ -177,11 +178,12 @@ def _details(doc: CaseDocument, case) -> list[tuple[str, str]]:
 
 
 def _document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: Limits) -> Part:
+    """The part for one document: a PDF kept as it is, or HTML to render (``part.job``)."""
     label = doc.path
     part = Part(key=doc.path, section=section, title=doc.meta.title, date=doc.meta.date, doc=doc)
     path = folder.root / doc.path
 
-    def wrap(body_html: str) -> bytes:
+    def wrap(body_html: str) -> None:
         html = _render(
             "document.html.j2",
             title=doc.meta.title,
@@ -189,26 +191,26 @@ def _document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: 
             type_label=_type_label(doc),
             details=_details(doc, folder.case),
             path=doc.path,
-            body=Markup(body_html)  # built here, user text already escaped,
+            body=Markup(body_html),  # built here, user text already escaped
         )
-        rendered = html_to_pdf(html, label=label, case_root=folder.root, max_bytes=limits.max_attachment_bytes)
-        return rendered.pdf, rendered.pages
+        deps = tuple(f.sha256 for f in folder.files if f.path.startswith("documents/") and Path(f.path).name in html)
+        part.job = RenderJob(html, label, folder.root, limits.max_attachment_bytes, deps)
 
     if doc.kind == "markdown":
-        part.pdf, part.pages = wrap(_markdown_html(doc.body or "", label))
+        wrap(_markdown_html(doc.body or "", label))
     elif doc.kind == "pdf":
         data = path.read_bytes()
         reader = read_input_pdf(data, label)
         part.pdf, part.pages = data, len(reader.pages)
         part.outline = _outline_of(reader)
     elif doc.kind == "docx":
-        part.pdf, part.pages = wrap(_docx_html(path, label))
+        wrap(_docx_html(path, label))
     elif doc.kind == "image":
         _check_image(path, label)
-        part.pdf, part.pages = wrap(f'<div class="image-page"><img src="{htmllib.escape(path.name)}" alt="{htmllib.escape(doc.meta.title)}"></div>')
+        wrap(f'<div class="image-page"><img src="{htmllib.escape(path.name)}" alt="{htmllib.escape(doc.meta.title)}"></div>')
     elif doc.kind == "eml":
         body, attachments = _eml_html(path, label, limits)
-        part.pdf, part.pages = wrap(body)
+        wrap(body)
         for name, data in attachments:
             reader = read_input_pdf(data, f"{label} (attachment {name})")
             part.attachments.append(Part(key=f"{doc.path}#{name}", section=section, title=f"Attachment: {name}", date=doc.meta.date, pdf=data, pages=len(reader.pages), outline=_outline_of(reader)))
@@ -401,8 +403,7 @@ def _attendance_part(ctx_case: CaseFolder, result: CheckResult) -> Part:
         head=case.school.head_teacher,
         cert={"start": cert_start, "end": cert_end, "s": cert_summary, "pct": _pct(cert_summary)},
     )
-    rendered = html_to_pdf(html, label="attendance evidence", case_root=None)
-    return Part(key="attendance", section="B", title="Attendance evidence, register and s566 certificate", pdf=rendered.pdf, pages=rendered.pages)
+    return Part(key="attendance", section="B", title="Attendance evidence, register and s566 certificate", job=RenderJob(html, "attendance evidence", None))
 
 
 def _chronology_rows(folder: CaseFolder, pages: dict[str, int], labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -439,6 +440,8 @@ def build_bundle(
     profile: str | None = None,
     limits: Limits | None = None,
     progress: Callable[[str], None] | None = None,
+    cache_dir: Path | None | bool = True,
+    workers: int | None = None,
 ) -> BuildResult:
     """Build the referral bundle PDF for a case folder, written atomically to ``output``."""
     from .profiles import load_profile
@@ -458,19 +461,26 @@ def build_bundle(
         raise BundleError(f"{root}: not ready to refer ({', '.join(result.failing_rules)} failing); fix these, or build with --draft")
     warnings: list[str] = []
 
-    note("rendering documents")
-    doc_sections: list[Section] = []
-    for letter, title, types in DOCUMENT_SECTIONS:
-        docs = [d for d in case.documents if d.meta.type in types]
-        parts = []
-        for doc in docs:
-            note(f"rendering {doc.path}")
-            parts.append(_document_part(doc, case, letter, limits))
-        if parts:
-            doc_sections.append(Section(letter, title, parts))
-    note("rendering attendance evidence")
-    attendance_part = _attendance_part(case, result)
+    cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
+    with Renderer(cache, workers) as renderer:
+        note("preparing documents")
+        doc_sections: list[Section] = []
+        for letter, title, types in DOCUMENT_SECTIONS:
+            parts = [_document_part(doc, case, letter, limits) for doc in case.documents if doc.meta.type in types]
+            if parts:
+                doc_sections.append(Section(letter, title, parts))
+        attendance_part = _attendance_part(case, result)
+        pending = [p for s in doc_sections for p in s.parts if p.job] + [attendance_part]
+        note(f"rendering {len(pending)} parts")
+        for part, rendered in zip(pending, renderer.render([p.job for p in pending])):
+            part.pdf, part.pages, part.job = rendered.pdf, rendered.pages, None
+        data, total, manifest = _lay_out_and_assemble(case, result, doc_sections, attendance_part, renderer, draft, note, warnings)
+    atomic_write_bytes(out, data)
+    return BuildResult(out, total, result.ready, draft, warnings, manifest)
 
+
+def _lay_out_and_assemble(case, result, doc_sections, attendance_part, renderer, draft, note, warnings):
+    """Add the generated sections around the documents, settle the page numbers, merge."""
     cover = Part(key="cover", section="A", title="Cover")
     index = Part(key="index", section="A", title="Index")
     checklist = Part(key="checklist", section="A", title="Section 444 checklist")
@@ -496,7 +506,7 @@ def build_bundle(
         labels = {p.key: _label_of(sections, p.first_page) for s in sections for p in s.parts}
         total = sum(p.total_pages for s in sections for p in s.parts)
         note("laying out index and checklist")
-        _render_generated(case, result, sections, cover, index, checklist, chronology, attendance_part, pages, labels, total, draft)
+        _render_generated(case, result, sections, cover, index, checklist, chronology, attendance_part, pages, labels, total, draft, renderer)
         if before == [(p.key, p.pages) for s in sections for p in s.parts]:
             break
     else:  # pragma: no cover - page counts oscillating is not expected
@@ -508,8 +518,7 @@ def build_bundle(
 
     note("merging")
     data, manifest = _assemble(case, result, sections, total, draft)
-    atomic_write_bytes(out, data)
-    return BuildResult(out, total, result.ready, draft, warnings, manifest)
+    return data, total, manifest
 
 
 def _refuse_output_inside(root: Path, out: Path) -> None:
@@ -535,7 +544,7 @@ def _label_of(sections: list[Section], page: int) -> str:
     return str(page)
 
 
-def _render_generated(case, result, sections, cover, index, checklist, chronology, attendance_part, pages, labels, total, draft) -> None:
+def _render_generated(case, result, sections, cover, index, checklist, chronology, attendance_part, pages, labels, total, draft, renderer) -> None:
     c = case.case
     entries = []
     for section in sections:
@@ -563,8 +572,7 @@ def _render_generated(case, result, sections, cover, index, checklist, chronolog
         total_pages=total,
         draft=draft,
     )
-    _set(cover, html_to_pdf(html, label="cover", case_root=None))
-    _set(index, html_to_pdf(_render("index.html.j2", title="Index", sections=entries), label="index", case_root=None))
+    jobs = {cover.key: RenderJob(html, "cover", None), index.key: RenderJob(_render("index.html.j2", title="Index", sections=entries), "index", None)}
     doc_pages = {p.doc.path: p.first_page for s in sections for p in s.parts if p.doc is not None}
     html = _render(
         "checklist.html.j2",
@@ -576,14 +584,12 @@ def _render_generated(case, result, sections, cover, index, checklist, chronolog
         pages={f"{k}": v for k, v in doc_pages.items()},
         register_page=attendance_part.first_page,
     )
-    _set(checklist, html_to_pdf(html, label="checklist", case_root=None))
+    jobs[checklist.key] = RenderJob(html, "checklist", None)
     doc_labels = {p.doc.path: _label_of(sections, p.first_page) for s in sections for p in s.parts if p.doc is not None}
     html = _render("chronology.html.j2", title="Chronology", as_of=c.referral.date, rows=_chronology_rows(case, doc_pages, doc_labels))
-    _set(chronology, html_to_pdf(html, label="chronology", case_root=None))
-
-
-def _set(part: Part, rendered) -> None:
-    part.pdf, part.pages = rendered.pdf, rendered.pages
+    jobs[chronology.key] = RenderJob(html, "chronology", None)
+    for part, rendered in zip((cover, index, checklist, chronology), renderer.render([jobs[p.key] for p in (cover, index, checklist, chronology)])):
+        part.pdf, part.pages = rendered.pdf, rendered.pages
 
 
 # ----------------------------------------------------------------------- merge, stamp, outline
@@ -640,7 +646,8 @@ def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], to
     # stamps: page N of M and the section label, clear of the content at the foot
     for number, page in enumerate(writer.pages, 1):
         label = _label_of(sections, number)
-        page.transfer_rotation_to_content()
+        if page.rotation:
+            page.transfer_rotation_to_content()  # parses the content: only when needed
         _stamp(writer, page, f"Page {number} of {total}", label, draft)
 
     # page labels = section labels

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,10 +85,108 @@ def assets_dir() -> Path:
 
 @dataclass
 class RenderedPart:
-    """A piece of the bundle rendered to PDF, with where its links point."""
+    """A piece of the bundle rendered to PDF."""
 
     pdf: bytes
     pages: int
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One HTML document to render; ``deps`` are hashes of case files it may fetch."""
+
+    html: str
+    label: str
+    case_root: Path | None
+    max_bytes: int = 50 * 1024 * 1024
+    deps: tuple[str, ...] = ()
+
+    def cache_key(self) -> str:
+        from importlib.metadata import version
+
+        from . import __version__
+
+        digest = hashlib.sha256()
+        for part in (__version__, version("weasyprint"), version("pydyf"), str(self.case_root), *self.deps, self.html):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+
+def default_cache_dir() -> Path:
+    """Rendered parts are cached here, never in the case folder (BUNDLER_CACHE_DIR overrides)."""
+    env = os.environ.get("BUNDLER_CACHE_DIR")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bundler" / "parts"
+
+
+def _render_job(job: RenderJob) -> RenderedPart:
+    return html_to_pdf(job.html, label=job.label, case_root=job.case_root, max_bytes=job.max_bytes)
+
+
+class Renderer:
+    """Renders jobs through a content-hash cache, the misses on every core.
+
+    The cache keys on the HTML, the files it may fetch, and the tool versions, so an
+    edit to one document re-renders only that document.
+    """
+
+    #: below this many parts to render, worker start-up costs more than it saves
+    min_parallel = 8
+
+    def __init__(self, cache_dir: Path | None = None, workers: int | None = None):
+        self.cache_dir = cache_dir
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._pool = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def _cached(self, key: str) -> RenderedPart | None:
+        if self.cache_dir is None:
+            return None
+        path = self.cache_dir / key[:2] / f"{key}.pdf"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        pages = int(path.with_suffix(".pages").read_text())
+        return RenderedPart(data, pages)
+
+    def _store(self, key: str, part: RenderedPart) -> None:
+        if self.cache_dir is None:
+            return
+        from .output import atomic_write_bytes, atomic_write_text
+
+        folder = self.cache_dir / key[:2]
+        atomic_write_text(folder / f"{key}.pages", str(part.pages))
+        atomic_write_bytes(folder / f"{key}.pdf", part.pdf)
+
+    def render(self, jobs: list[RenderJob]) -> list[RenderedPart]:
+        keys = [job.cache_key() for job in jobs]
+        results: list[RenderedPart | None] = [self._cached(k) for k in keys]
+        missing = [i for i, r in enumerate(results) if r is None]
+        if len(missing) >= self.min_parallel and self.workers > 1:
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                # fonts are loaded once here, so the forked workers start warm
+                html_to_pdf("<p>bundler</p>", label="warm-up", case_root=None)
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            rendered = list(self._pool.map(_render_job, [jobs[i] for i in missing]))
+        else:
+            rendered = [_render_job(jobs[i]) for i in missing]
+        for i, part in zip(missing, rendered):
+            self._store(keys[i], part)
+            results[i] = part
+        return results  # type: ignore[return-value]
 
 
 def html_to_pdf(html: str, *, label: str, case_root: Path | None, max_bytes: int = 50 * 1024 * 1024) -> RenderedPart:
