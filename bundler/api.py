@@ -215,6 +215,8 @@ def case_folders(paths: list[str | os.PathLike[str]]) -> list[Path]:
     out: list[Path] = []
     for item in paths:
         path = Path(item)
+        if len(paths) > 1 and path.is_file():
+            continue  # a shell glob such as sample_cases/* also matches README.md
         if (path / "case.yaml").exists() or not path.is_dir():
             out.append(path)
             continue

@@ -8,6 +8,7 @@ that span files: parent ids, excluded parents, duplicate and unknown register ma
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,7 +192,8 @@ def _message(err: dict, field_path: str) -> tuple[str, str]:
         return "is required but missing", ""
     if kind == "extra_forbidden":
         name = field_path.rsplit(".", 1)[-1]
-        return f"unknown field '{name}'", ""
+        close = difflib.get_close_matches(name, _known_field_names(), n=1, cutoff=0.75)
+        return f"unknown field '{name}'", (f"did you mean '{close[0]}'?" if close else "")
     if kind == "enum":
         expected = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
         return f"{_value(err)}is not one of {expected}", ""
@@ -227,6 +229,19 @@ def _message(err: dict, field_path: str) -> tuple[str, str]:
     if kind == "value_error":
         return str(ctx.get("error", err["msg"])), ""
     return err["msg"], ""
+
+
+@functools.cache
+def _known_field_names() -> tuple[str, ...]:
+    """Every field name of every model, for 'did you mean' hints on typos."""
+    from . import models
+
+    names: set[str] = set()
+    for obj in vars(models).values():
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel:
+            for name, info in obj.model_fields.items():
+                names.add(info.alias or name)
+    return tuple(sorted(names))
 
 
 def _pattern_hint(field_path: str) -> str:
