@@ -154,19 +154,18 @@ class Outcome:
     message: str
     next_step: str = ""
     evidence: tuple[Evidence, ...] = ()
-    parent: str | None = None
 
 
-def ok(message: str, *evidence: Evidence, parent: str | None = None) -> Outcome:
-    return Outcome(Status.pass_, message, "", tuple(evidence), parent)
+def ok(message: str, *evidence: Evidence) -> Outcome:
+    return Outcome(Status.pass_, message, "", tuple(evidence))
 
 
-def bad(status: Status, message: str, next_step: str, *evidence: Evidence, parent: str | None = None) -> Outcome:
-    return Outcome(status, message, next_step, tuple(evidence), parent)
+def bad(status: Status, message: str, next_step: str, *evidence: Evidence) -> Outcome:
+    return Outcome(status, message, next_step, tuple(evidence))
 
 
-def na(message: str, parent: str | None = None) -> Outcome:
-    return Outcome(Status.not_applicable, message, "", (), parent)
+def na(message: str) -> Outcome:
+    return Outcome(Status.not_applicable, message, "", ())
 
 
 # ----------------------------------------------------------------------- rules
@@ -181,7 +180,10 @@ class Rule:
     severity: Status
     settings: tuple[str, ...]
     per_parent: bool
-    check: Callable[[Context], Iterable[Outcome] | Outcome] = field(repr=False)
+    #: the rule function: (ctx) -> Outcome, or (ctx, parent) -> Outcome for per-parent rules
+    check: Callable[..., Outcome] = field(repr=False)
+    #: per-parent rules look at parents who are not excluded, or (S444-12) at those who are
+    for_excluded: bool = False
 
     @property
     def section(self) -> str:
@@ -203,11 +205,12 @@ def rule(
     severity: str = "fail",
     settings: tuple[str, ...] = (),
     per_parent: bool = False,
+    for_excluded: bool = False,
 ):
-    def register(func: Callable[[Context], Any]) -> Callable[[Context], Any]:
+    def register(func: Callable[..., Outcome]) -> Callable[..., Outcome]:
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} defined twice")
-        RULES[rule_id] = Rule(rule_id, title, text, routes, Status(severity), settings, per_parent, func)
+        RULES[rule_id] = Rule(rule_id, title, text, routes, Status(severity), settings, per_parent, func, for_excluded)
         return func
 
     return register
@@ -550,33 +553,26 @@ def _parents_listed(ctx: Context) -> Outcome:
     text="Per parent: each parent who is not excluded was written to separately about the attendance concern: a letter, email or notice addressed to that parent alone and served on them. A document handed to another parent does not count.",
     per_parent=True,
 )
-def _written_to_each(ctx: Context) -> Iterable[Outcome]:
-    for parent in ctx.case.parents:
-        if parent.excluded:
-            yield na(f"{parent.name} is excluded ({parent.exclude.reason}); see S444-12.", parent=parent.id)
-            continue
-        received = [d for d in ctx.written if ctx.received_by(d, parent.id)]
-        if received:
-            yield ok(
-                f"{len(received)} document(s) addressed to {parent.name} and served on them.",
-                *(_doc_evidence(d) for d in received),
-                parent=parent.id,
-            )
-            continue
-        addressed = [d for d in ctx.written if getattr(d.meta, "to", None) == parent.id]
-        why = "Nothing was addressed to them."
-        if addressed:
-            why = "Documents were addressed to them but none is recorded as served on them: " + "; ".join(
-                f"{d.path} ({_served_label(d)}" + (f", handed to {ctx.parent_label(d.meta.served.recipient)}" if isinstance(d.meta.served, HandServed) and d.meta.served.recipient else "") + ")"
-                for d in addressed
-            )
-        yield bad(
-            Status.fail,
-            f"{parent.name} ({parent.id}) was not written to separately about the attendance. {why}",
-            f"Write to {parent.name} ({parent.id}) about the attendance concern in a letter addressed to them alone, send it by first-class post, by hand to them, or to their own email address, and record how it was served.",
-            *(_doc_evidence(d) for d in addressed),
-            parent=parent.id,
+def _written_to_each(ctx: Context, parent: Parent) -> Outcome:
+    received = [d for d in ctx.written if ctx.received_by(d, parent.id)]
+    if received:
+        return ok(
+            f"{len(received)} document(s) addressed to {parent.name} and served on them.",
+            *(_doc_evidence(d) for d in received),
         )
+    addressed = [d for d in ctx.written if getattr(d.meta, "to", None) == parent.id]
+    why = "Nothing was addressed to them."
+    if addressed:
+        why = "Documents were addressed to them but none is recorded as served on them: " + "; ".join(
+            f"{d.path} ({_served_label(d)}" + (f", handed to {ctx.parent_label(d.meta.served.recipient)}" if isinstance(d.meta.served, HandServed) and d.meta.served.recipient else "") + ")"
+            for d in addressed
+        )
+    return bad(
+        Status.fail,
+        f"{parent.name} ({parent.id}) was not written to separately about the attendance. {why}",
+        f"Write to {parent.name} ({parent.id}) about the attendance concern in a letter addressed to them alone, send it by first-class post, by hand to them, or to their own email address, and record how it was served.",
+        *(_doc_evidence(d) for d in addressed),
+    )
 
 
 @rule(
@@ -584,25 +580,21 @@ def _written_to_each(ctx: Context) -> Iterable[Outcome]:
     title="Excluded parents",
     text="Per parent: each excluded parent has a recorded reason; no document is addressed to them.",
     per_parent=True,
+    for_excluded=True,
 )
-def _excluded(ctx: Context) -> Iterable[Outcome]:
-    for parent in ctx.case.parents:
-        if not parent.excluded:
-            yield na(f"{parent.name} is not excluded.", parent=parent.id)
-            continue
-        to_them = [d for d in ctx.folder.documents if parent.id in d.meta.recipients]
-        evidence = _field(f"parents[{ctx.case.parents.index(parent)}].exclude.reason", parent.exclude.reason)
-        if to_them:
-            yield bad(
-                Status.fail,
-                f"{parent.name} is excluded ({parent.exclude.reason}) but {len(to_them)} document(s) name them.",
-                f"Remove {parent.name} ({parent.id}) from these documents, or review the exclusion.",
-                evidence,
-                *(_doc_evidence(d) for d in to_them),
-                parent=parent.id,
-            )
-        else:
-            yield ok(f"Excluded: {parent.exclude.reason}. No document is addressed to them.", evidence, parent=parent.id)
+def _excluded(ctx: Context, parent: Parent) -> Outcome:
+    to_them = [d for d in ctx.folder.documents if parent.id in d.meta.recipients]
+    evidence = _field(f"parents[{ctx.case.parents.index(parent)}].exclude.reason", parent.exclude.reason)
+    if to_them:
+        return bad(
+            Status.fail,
+            f"{parent.name} is excluded ({parent.exclude.reason}) but {len(to_them)} document(s) name them.",
+            f"Remove {parent.name} ({parent.id}) from these documents, or review the exclusion.",
+            evidence,
+            *(_doc_evidence(d) for d in to_them),
+        )
+    else:
+        return ok(f"Excluded: {parent.exclude.reason}. No document is addressed to them.", evidence)
 
 
 @rule(
@@ -1137,67 +1129,54 @@ def _reviews(ctx: Context) -> Outcome:
     settings=("improvement_weeks_min", "improvement_weeks_max"),
     per_parent=True,
 )
-def _improvement_period(ctx: Context) -> Iterable[Outcome]:
+def _improvement_period(ctx: Context, parent: Parent) -> Outcome:
     s = ctx.settings
     kinds = (NoticeKind.notice_to_improve, NoticeKind.penalty_notice_warning)
     threshold_marks = [m for w in ctx.windows for m in w.sessions]
     all_holiday = bool(threshold_marks) and all(m.code == "G" for m in threshold_marks)
-    for parent in ctx.case.parents:
-        if parent.excluded:
-            yield na(f"{parent.name} is excluded.", parent=parent.id)
-            continue
-        notices = [d for d in ctx.docs(Notice) if d.meta.kind in kinds and ctx.received_by(d, parent.id)]
-        if not notices:
-            if all_holiday:
-                yield ok("No notice to improve was served; none is expected because the threshold absences are all holiday (G).", parent=parent.id)
-            else:
-                yield bad(
-                    Status.warn,
-                    f"No notice to improve or penalty notice warning was served on {parent.name}.",
-                    f"Guidance expects a notice to improve first: serve one on {parent.name} ({parent.id}) by first-class post or by hand, and refer only after its improvement period ends.",
-                    parent=parent.id,
-                )
-            continue
-        doc = max(notices, key=lambda d: d.meta.date)
-        weeks = doc.meta.monitoring_weeks or s.improvement_weeks_min
-        start = doc.meta.date
-        end = start + dt.timedelta(weeks=weeks)
-        evidence = _doc_evidence(doc)
-        if not s.improvement_weeks_min <= weeks <= s.improvement_weeks_max:
-            allowed = f"{s.improvement_weeks_min}" if s.improvement_weeks_min == s.improvement_weeks_max else f"{s.improvement_weeks_min} to {s.improvement_weeks_max}"
-            yield bad(
-                Status.fail,
-                f"The {doc.meta.kind.value.replace('_', ' ')} to {parent.name} gives {weeks} weeks to improve; the {ctx.profile.name} profile requires {allowed} weeks.",
-                f"Serve a fresh notice on {parent.name} ({parent.id}) with an improvement period of {allowed} weeks.",
-                evidence,
-                parent=parent.id,
+    notices = [d for d in ctx.docs(Notice) if d.meta.kind in kinds and ctx.received_by(d, parent.id)]
+    if not notices:
+        if all_holiday:
+            return ok("No notice to improve was served; none is expected because the threshold absences are all holiday (G).")
+        else:
+            return bad(
+                Status.warn,
+                f"No notice to improve or penalty notice warning was served on {parent.name}.",
+                f"Guidance expects a notice to improve first: serve one on {parent.name} ({parent.id}) by first-class post or by hand, and refer only after its improvement period ends.",
             )
-            continue
-        if end > ctx.as_of:
-            yield bad(
-                Status.fail,
-                f"The improvement period of the notice served on {parent.name} on {start.isoformat()} runs to {end.isoformat()}, after the referral date ({ctx.as_of.isoformat()}): the referral is premature.",
-                f"Wait until the improvement period ends on {end.isoformat()} and refer only if unauthorised absence continued within it.",
-                evidence,
-                parent=parent.id,
-            )
-            continue
-        within = [m for m, c in ctx.marks_with_codes(ctx.register.between(start + dt.timedelta(days=1), end)) if c.is_unauthorised]
-        if not within:
-            yield bad(
-                Status.fail,
-                f"No unauthorised absence in the improvement period ({start.isoformat()} to {end.isoformat()}) after the notice to {parent.name}.",
-                "Attendance improved during the notice period: do not refer on this notice; keep monitoring and supporting.",
-                evidence,
-                parent=parent.id,
-            )
-            continue
-        yield ok(
-            f"The improvement period ({weeks} weeks, {start.isoformat()} to {end.isoformat()}) ended before the referral, with {len(within)} unauthorised sessions within it.",
+    doc = max(notices, key=lambda d: d.meta.date)
+    weeks = doc.meta.monitoring_weeks or s.improvement_weeks_min
+    start = doc.meta.date
+    end = start + dt.timedelta(weeks=weeks)
+    evidence = _doc_evidence(doc)
+    if not s.improvement_weeks_min <= weeks <= s.improvement_weeks_max:
+        allowed = f"{s.improvement_weeks_min}" if s.improvement_weeks_min == s.improvement_weeks_max else f"{s.improvement_weeks_min} to {s.improvement_weeks_max}"
+        return bad(
+            Status.fail,
+            f"The {doc.meta.kind.value.replace('_', ' ')} to {parent.name} gives {weeks} weeks to improve; the {ctx.profile.name} profile requires {allowed} weeks.",
+            f"Serve a fresh notice on {parent.name} ({parent.id}) with an improvement period of {allowed} weeks.",
             evidence,
-            _marks_evidence("unauthorised sessions in the improvement period", within),
-            parent=parent.id,
         )
+    if end > ctx.as_of:
+        return bad(
+            Status.fail,
+            f"The improvement period of the notice served on {parent.name} on {start.isoformat()} runs to {end.isoformat()}, after the referral date ({ctx.as_of.isoformat()}): the referral is premature.",
+            f"Wait until the improvement period ends on {end.isoformat()} and refer only if unauthorised absence continued within it.",
+            evidence,
+        )
+    within = [m for m, c in ctx.marks_with_codes(ctx.register.between(start + dt.timedelta(days=1), end)) if c.is_unauthorised]
+    if not within:
+        return bad(
+            Status.fail,
+            f"No unauthorised absence in the improvement period ({start.isoformat()} to {end.isoformat()}) after the notice to {parent.name}.",
+            "Attendance improved during the notice period: do not refer on this notice; keep monitoring and supporting.",
+            evidence,
+        )
+    return ok(
+        f"The improvement period ({weeks} weeks, {start.isoformat()} to {end.isoformat()}) ended before the referral, with {len(within)} unauthorised sessions within it.",
+        evidence,
+        _marks_evidence("unauthorised sessions in the improvement period", within),
+    )
 
 
 @rule(
@@ -1208,28 +1187,23 @@ def _improvement_period(ctx: Context) -> Iterable[Outcome]:
     settings=("penalty_notice_limit", "penalty_notice_lookback_years", "penalty_notices_count_from"),
     per_parent=True,
 )
-def _pn_limit(ctx: Context) -> Iterable[Outcome]:
+def _pn_limit(ctx: Context, parent: Parent) -> Outcome:
     s = ctx.settings
     since = _months_before(ctx.as_of, 12 * s.penalty_notice_lookback_years)
     if s.penalty_notices_count_from and s.penalty_notices_count_from > since:
         since = s.penalty_notices_count_from
-    for parent in ctx.case.parents:
-        if parent.excluded:
-            yield na(f"{parent.name} is excluded.", parent=parent.id)
-            continue
-        counted = [d for d in ctx.docs(PenaltyNotice) if d.meta.to == parent.id and not d.meta.withdrawn and since <= d.meta.issued_on <= ctx.as_of]
-        evidence = [_doc_evidence(d) for d in counted]
-        if len(counted) < s.penalty_notice_limit:
-            rate = " (another would be charged at the higher rate)" if len(counted) == s.penalty_notice_limit - 1 else ""
-            yield ok(f"{len(counted)} penalty notice(s) issued to {parent.name} since {since.isoformat()}{rate}.", *evidence, parent=parent.id)
-        else:
-            yield bad(
-                Status.fail,
-                f"{len(counted)} penalty notices were already issued to {parent.name} for this pupil since {since.isoformat()}; no further notice is allowed.",
-                "Do not refer for another penalty notice; consider prosecution under s444 instead.",
-                *evidence,
-                parent=parent.id,
-            )
+    counted = [d for d in ctx.docs(PenaltyNotice) if d.meta.to == parent.id and not d.meta.withdrawn and since <= d.meta.issued_on <= ctx.as_of]
+    evidence = [_doc_evidence(d) for d in counted]
+    if len(counted) < s.penalty_notice_limit:
+        rate = " (another would be charged at the higher rate)" if len(counted) == s.penalty_notice_limit - 1 else ""
+        return ok(f"{len(counted)} penalty notice(s) issued to {parent.name} since {since.isoformat()}{rate}.", *evidence)
+    else:
+        return bad(
+            Status.fail,
+            f"{len(counted)} penalty notices were already issued to {parent.name} for this pupil since {since.isoformat()}; no further notice is allowed.",
+            "Do not refer for another penalty notice; consider prosecution under s444 instead.",
+            *evidence,
+        )
 
 
 @rule(
@@ -1240,21 +1214,16 @@ def _pn_limit(ctx: Context) -> Iterable[Outcome]:
     settings=("final_warning_required",),
     per_parent=True,
 )
-def _final_warning(ctx: Context) -> Iterable[Outcome]:
-    for parent in ctx.case.parents:
-        if parent.excluded:
-            yield na(f"{parent.name} is excluded.", parent=parent.id)
-            continue
-        warnings = [d for d in ctx.docs(Notice) if d.meta.kind == NoticeKind.final_warning and ctx.received_by(d, parent.id) and d.meta.date <= ctx.as_of]
-        if warnings:
-            yield ok(f"A final warning was served on {parent.name}.", *(_doc_evidence(d) for d in warnings), parent=parent.id)
-        else:
-            yield bad(
-                Status.fail if ctx.settings.final_warning_required else Status.warn,
-                f"No final warning served on {parent.name} is on record.",
-                f"Serve a final warning on {parent.name} ({parent.id}) by first-class post or by hand, and let its monitoring period run before referring.",
-                parent=parent.id,
-            )
+def _final_warning(ctx: Context, parent: Parent) -> Outcome:
+    warnings = [d for d in ctx.docs(Notice) if d.meta.kind == NoticeKind.final_warning and ctx.received_by(d, parent.id) and d.meta.date <= ctx.as_of]
+    if warnings:
+        return ok(f"A final warning was served on {parent.name}.", *(_doc_evidence(d) for d in warnings))
+    else:
+        return bad(
+            Status.fail if ctx.settings.final_warning_required else Status.warn,
+            f"No final warning served on {parent.name} is on record.",
+            f"Serve a final warning on {parent.name} ({parent.id}) by first-class post or by hand, and let its monitoring period run before referring.",
+        )
 
 
 @rule(
@@ -1356,39 +1325,30 @@ def _eso(ctx: Context) -> Outcome:
     routes="prosecution_444_1a",
     per_parent=True,
 )
-def _knowledge(ctx: Context) -> Iterable[Outcome]:
-    for parent in ctx.case.parents:
-        if parent.excluded:
-            yield na(f"{parent.name} is excluded.", parent=parent.id)
-            continue
-        known = [d for d in ctx.written if ctx.received_by(d, parent.id)]
-        known += [d for d in ctx.docs(Meeting) if parent.id in d.meta.attended]
-        known.sort(key=lambda d: d.meta.date)
-        if not known:
-            yield bad(
-                Status.fail,
-                f"Nothing on record shows that {parent.name} knew of the absence.",
-                f"Write to {parent.name} ({parent.id}) about the absence, or meet them, and record it; s444(1A) needs proof that they knew.",
-                parent=parent.id,
-            )
-            continue
-        first = known[0].meta.date
-        after = [m for m, c in ctx.marks_with_codes(ctx.register.between(first + dt.timedelta(days=1), ctx.as_of)) if c.is_unauthorised]
-        if not after:
-            yield bad(
-                Status.fail,
-                f"{parent.name} knew of the absence from {first.isoformat()}, but there is no unauthorised absence after that.",
-                "Without continued absence after the parent knew, s444(1A) is not made out; consider s444(1) or further support.",
-                _doc_evidence(known[0]),
-                parent=parent.id,
-            )
-            continue
-        yield ok(
-            f"{parent.name} knew of the absence from {first.isoformat()} ({known[0].meta.title}); {len(after)} unauthorised sessions followed.",
-            _doc_evidence(known[0]),
-            _marks_evidence("unauthorised sessions after the parent knew", after),
-            parent=parent.id,
+def _knowledge(ctx: Context, parent: Parent) -> Outcome:
+    known = [d for d in ctx.written if ctx.received_by(d, parent.id)]
+    known += [d for d in ctx.docs(Meeting) if parent.id in d.meta.attended]
+    known.sort(key=lambda d: d.meta.date)
+    if not known:
+        return bad(
+            Status.fail,
+            f"Nothing on record shows that {parent.name} knew of the absence.",
+            f"Write to {parent.name} ({parent.id}) about the absence, or meet them, and record it; s444(1A) needs proof that they knew.",
         )
+    first = known[0].meta.date
+    after = [m for m, c in ctx.marks_with_codes(ctx.register.between(first + dt.timedelta(days=1), ctx.as_of)) if c.is_unauthorised]
+    if not after:
+        return bad(
+            Status.fail,
+            f"{parent.name} knew of the absence from {first.isoformat()}, but there is no unauthorised absence after that.",
+            "Without continued absence after the parent knew, s444(1A) is not made out; consider s444(1) or further support.",
+            _doc_evidence(known[0]),
+        )
+    return ok(
+        f"{parent.name} knew of the absence from {first.isoformat()} ({known[0].meta.title}); {len(after)} unauthorised sessions followed.",
+        _doc_evidence(known[0]),
+        _marks_evidence("unauthorised sessions after the parent knew", after),
+    )
 
 
 @rule(
@@ -1570,9 +1530,15 @@ def check_case(case: CaseFolder, profile: Profile) -> CheckResult:
                 Finding(rule_.id, Status.not_applicable, rule_.title, f"Does not apply to the {ctx.route.value.replace('_', ' ')} route.")
             )
             continue
-        outcomes = rule_.check(ctx)
-        if isinstance(outcomes, Outcome):
-            outcomes = [outcomes]
-        for o in outcomes:
-            findings.append(Finding(rule_.id, o.status, rule_.title, o.message, o.parent, o.next_step, o.evidence))
+        if not rule_.per_parent:
+            o = rule_.check(ctx)
+            findings.append(Finding(rule_.id, o.status, rule_.title, o.message, None, o.next_step, o.evidence))
+            continue
+        for parent in ctx.case.parents:
+            if parent.excluded != rule_.for_excluded:
+                why = f"excluded ({parent.exclude.reason})" if parent.excluded else "not excluded"
+                o = na(f"{parent.name} is {why}.")
+            else:
+                o = rule_.check(ctx, parent)
+            findings.append(Finding(rule_.id, o.status, rule_.title, o.message, parent.id, o.next_step, o.evidence))
     return CheckResult(case.case.case_id, ctx.route, profile, ctx.as_of, findings)
