@@ -470,44 +470,74 @@ def build_bundle(
             if parts:
                 doc_sections.append(Section(letter, title, parts))
         attendance_part = _attendance_part(case, result)
+        generated = Generated.around(doc_sections, attendance_part)
+        # The generated sections' page counts barely depend on the numbers they print,
+        # so a first layout (placeholder numbers, no PDF) runs alongside the documents.
+        _assign_pages(generated.sections, estimate=True)
+        first_layout = generated.jobs(case, result, draft, layout_only=True)
         pending = [p for s in doc_sections for p in s.parts if p.job] + [attendance_part]
         note(f"rendering {len(pending)} parts")
-        for part, rendered in zip(pending, renderer.render([p.job for p in pending])):
-            part.pdf, part.pages, part.job = rendered.pdf, rendered.pages, None
-        data, total, manifest = _lay_out_and_assemble(case, result, doc_sections, attendance_part, renderer, draft, note, warnings)
+        rendered = renderer.render([p.job for p in pending] + first_layout)
+        for part, done in zip(pending, rendered):
+            part.pdf, part.pages, part.job = done.pdf, done.pages, None
+        for part, done in zip(generated.parts, rendered[len(pending):]):
+            part.pages = done.pages
+        data, total, manifest = _lay_out_and_assemble(case, result, generated, renderer, draft, note, warnings)
     atomic_write_bytes(out, data)
     return BuildResult(out, total, result.ready, draft, warnings, manifest)
 
 
-def _lay_out_and_assemble(case, result, doc_sections, attendance_part, renderer, draft, note, warnings):
-    """Add the generated sections around the documents, settle the page numbers, merge."""
-    cover = Part(key="cover", section="A", title="Cover")
-    index = Part(key="index", section="A", title="Index")
-    checklist = Part(key="checklist", section="A", title="Section 444 checklist")
-    chronology = Part(key="chronology", section="C", title="Chronology")
-    sections = [
-        Section("A", "Referral", [cover, index, checklist]),
-        Section("B", "Attendance evidence", [attendance_part]),
-        Section("C", "Chronology", [chronology]),
-        *doc_sections,
-    ]
-    # relabel document sections so letters run on without gaps (D, E, ... as present)
-    for i, section in enumerate(sections[3:]):
-        section.letter = chr(ord("D") + i)
-        for part in section.parts:
-            part.section = section.letter
+@dataclass
+class Generated:
+    """The sections bundler writes itself around the documents (A referral, B, C)."""
 
-    # Pages of the generated parts depend on the page numbers they print, so lay out,
-    # render, and repeat until the page counts settle.
+    cover: Part
+    index: Part
+    checklist: Part
+    chronology: Part
+    attendance: Part
+    sections: list[Section]
+
+    @property
+    def parts(self) -> list[Part]:
+        return [self.cover, self.index, self.checklist, self.chronology]
+
+    @classmethod
+    def around(cls, doc_sections: list[Section], attendance_part: Part) -> Generated:
+        cover = Part(key="cover", section="A", title="Cover")
+        index = Part(key="index", section="A", title="Index")
+        checklist = Part(key="checklist", section="A", title="Section 444 checklist")
+        chronology = Part(key="chronology", section="C", title="Chronology")
+        sections = [
+            Section("A", "Referral", [cover, index, checklist]),
+            Section("B", "Attendance evidence", [attendance_part]),
+            Section("C", "Chronology", [chronology]),
+            *doc_sections,
+        ]
+        # document sections are lettered on from D without gaps, as present
+        for i, section in enumerate(sections[3:]):
+            section.letter = chr(ord("D") + i)
+            for part in section.parts:
+                part.section = section.letter
+        return cls(cover, index, checklist, chronology, attendance_part, sections)
+
+    def jobs(self, case: CaseFolder, result: CheckResult, draft: bool, *, layout_only: bool = False) -> list[RenderJob]:
+        """Render jobs for cover, index, checklist and chronology with the current numbering."""
+        return _generated_jobs(case, result, self, draft, layout_only)
+
+
+def _lay_out_and_assemble(case, result, generated: Generated, renderer, draft, note, warnings):
+    """Settle the page numbers of the generated sections, render them, merge."""
+    sections = generated.sections
+    # The generated parts print page numbers, which depend on their own page counts:
+    # render with the current numbering until the counts settle (usually once).
     for _ in range(4):
         _assign_pages(sections)
-        before = [(p.key, p.pages) for s in sections for p in s.parts]
-        pages = {p.key: p.first_page for s in sections for p in s.parts}
-        labels = {p.key: _label_of(sections, p.first_page) for s in sections for p in s.parts}
-        total = sum(p.total_pages for s in sections for p in s.parts)
+        before = [p.pages for p in generated.parts]
         note("laying out index and checklist")
-        _render_generated(case, result, sections, cover, index, checklist, chronology, attendance_part, pages, labels, total, draft, renderer)
-        if before == [(p.key, p.pages) for s in sections for p in s.parts]:
+        for part, done in zip(generated.parts, renderer.render(generated.jobs(case, result, draft))):
+            part.pdf, part.pages = done.pdf, done.pages
+        if before == [p.pages for p in generated.parts]:
             break
     else:  # pragma: no cover - page counts oscillating is not expected
         raise BundleError("the index and checklist did not settle on a page count")
@@ -529,12 +559,13 @@ def _refuse_output_inside(root: Path, out: Path) -> None:
     raise BundleError(f"{out}: the bundle must be written outside the case folder (the case folder is never written to)")
 
 
-def _assign_pages(sections: list[Section]) -> None:
+def _assign_pages(sections: list[Section], *, estimate: bool = False) -> None:
+    """Number the parts in order; ``estimate`` counts a part not yet rendered as one page."""
     page = 1
     for section in sections:
         for part in section.parts:
             part.first_page = page
-            page += part.total_pages
+            page += part.total_pages or (1 if estimate else 0)
 
 
 def _label_of(sections: list[Section], page: int) -> str:
@@ -544,8 +575,10 @@ def _label_of(sections: list[Section], page: int) -> str:
     return str(page)
 
 
-def _render_generated(case, result, sections, cover, index, checklist, chronology, attendance_part, pages, labels, total, draft, renderer) -> None:
+def _generated_jobs(case: CaseFolder, result: CheckResult, generated: Generated, draft: bool, layout_only: bool) -> list[RenderJob]:
     c = case.case
+    sections = generated.sections
+    total = sum(p.total_pages for s in sections for p in s.parts)
     entries = []
     for section in sections:
         section_entries = []
@@ -572,7 +605,7 @@ def _render_generated(case, result, sections, cover, index, checklist, chronolog
         total_pages=total,
         draft=draft,
     )
-    jobs = {cover.key: RenderJob(html, "cover", None), index.key: RenderJob(_render("index.html.j2", title="Index", sections=entries), "index", None)}
+    jobs = [RenderJob(html, "cover", None, layout_only=layout_only), RenderJob(_render("index.html.j2", title="Index", sections=entries), "index", None, layout_only=layout_only)]
     doc_pages = {p.doc.path: p.first_page for s in sections for p in s.parts if p.doc is not None}
     html = _render(
         "checklist.html.j2",
@@ -582,14 +615,13 @@ def _render_generated(case, result, sections, cover, index, checklist, chronolog
         counts=result.counts,
         sections=grouped(result.findings),
         pages={f"{k}": v for k, v in doc_pages.items()},
-        register_page=attendance_part.first_page,
+        register_page=generated.attendance.first_page,
     )
-    jobs[checklist.key] = RenderJob(html, "checklist", None)
+    jobs.append(RenderJob(html, "checklist", None, layout_only=layout_only))
     doc_labels = {p.doc.path: _label_of(sections, p.first_page) for s in sections for p in s.parts if p.doc is not None}
     html = _render("chronology.html.j2", title="Chronology", as_of=c.referral.date, rows=_chronology_rows(case, doc_pages, doc_labels))
-    jobs[chronology.key] = RenderJob(html, "chronology", None)
-    for part, rendered in zip((cover, index, checklist, chronology), renderer.render([jobs[p.key] for p in (cover, index, checklist, chronology)])):
-        part.pdf, part.pages = rendered.pdf, rendered.pages
+    jobs.append(RenderJob(html, "chronology", None, layout_only=layout_only))
+    return jobs
 
 
 # ----------------------------------------------------------------------- merge, stamp, outline

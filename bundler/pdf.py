@@ -100,6 +100,8 @@ class RenderJob:
     case_root: Path | None
     max_bytes: int = 50 * 1024 * 1024
     deps: tuple[str, ...] = ()
+    #: lay out only, to count pages (no PDF written)
+    layout_only: bool = False
 
     def cache_key(self) -> str:
         from importlib.metadata import version
@@ -107,7 +109,7 @@ class RenderJob:
         from . import __version__
 
         digest = hashlib.sha256()
-        for part in (__version__, version("weasyprint"), version("pydyf"), str(self.case_root), *self.deps, self.html):
+        for part in (__version__, version("weasyprint"), version("pydyf"), str(self.case_root), str(self.layout_only), *self.deps, self.html):
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         return digest.hexdigest()
@@ -122,7 +124,7 @@ def default_cache_dir() -> Path:
 
 
 def _render_job(job: RenderJob) -> RenderedPart:
-    return html_to_pdf(job.html, label=job.label, case_root=job.case_root, max_bytes=job.max_bytes)
+    return html_to_pdf(job.html, label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only)
 
 
 class Renderer:
@@ -189,7 +191,7 @@ class Renderer:
         return results  # type: ignore[return-value]
 
 
-def html_to_pdf(html: str, *, label: str, case_root: Path | None, max_bytes: int = 50 * 1024 * 1024) -> RenderedPart:
+def html_to_pdf(html: str, *, label: str, case_root: Path | None, max_bytes: int = 50 * 1024 * 1024, layout_only: bool = False) -> RenderedPart:
     """Render one HTML document with WeasyPrint through the safe fetcher.
 
     ``label`` names the document in errors. Anything the fetcher refuses fails the build.
@@ -202,7 +204,7 @@ def html_to_pdf(html: str, *, label: str, case_root: Path | None, max_bytes: int
     base = (case_root / "documents").resolve().as_uri() + "/" if case_root else assets_dir().as_uri() + "/"
     try:
         document = HTML(string=html, base_url=base, url_fetcher=fetcher).render()
-        pdf = document.write_pdf()
+        pdf = b"" if layout_only else document.write_pdf()
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ or exc
         raise BundleError(f"{label}: {cause}") from None
