@@ -256,7 +256,7 @@ def check(cases: tuple[Path, ...], profile: str | None, fmt: str, summary: bool,
     Exit 0 when every case is ready, 1 when one is not ready, 2 when one cannot be
     checked (invalid case, unknown profile).
     """
-    from .api import case_folders, check_dict, check_folder
+    from .api import case_folders, check_dict, check_folders
     from .profiles import load_profile
 
     if profile:
@@ -267,8 +267,8 @@ def check(cases: tuple[Path, ...], profile: str | None, fmt: str, summary: bool,
     limits = _limits(max_file_mb)
     checks = []
     with _progress(len(folders)) as advance:
-        for folder in folders:
-            checks.append(check_folder(folder, profile=profile, limits=limits))
+        for result in check_folders(folders, profile=profile, limits=limits):
+            checks.append(result)
             advance()
 
     if summary:

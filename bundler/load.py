@@ -129,6 +129,9 @@ class RawCase:
 
 # --------------------------------------------------------------------------- YAML
 
+#: libyaml's parser when PyYAML was built with it (same safe composition, much faster)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
 _YAML11_BOOL = re.compile(r"(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\Z")
@@ -193,8 +196,8 @@ class _YamlReader:
         if node.tag not in _STANDARD_TAGS and node.tag != "!":
             self.problem(node, path, f"YAML tag '{node.tag}' is not allowed in a case file")
             return None
-        if node.style is not None:
-            return text  # quoted (or a block scalar): always text
+        if node.style:
+            return text  # quoted (or a block scalar): always text (plain is None, or '' from libyaml)
         if text in ("", "~", "null", "Null", "NULL"):
             return None
         if text in ("true", "True", "TRUE"):
@@ -249,20 +252,21 @@ def parse_yaml(
 ) -> YamlSource | None:
     """Parse untrusted YAML text strictly; problems are appended, never raised."""
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                line = event.start_mark.line + 1 + line_offset
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        field_prefix.rstrip(": ").strip(),
-                        f"YAML alias '*{event.anchor}' is not allowed in a case file",
-                        "write the value out in full",
+        if "*" in text:  # an alias can only be written with '*': scan events only then
+            for event in yaml.parse(text, Loader=_LOADER):
+                if isinstance(event, yaml.AliasEvent):
+                    line = event.start_mark.line + 1 + line_offset
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            field_prefix.rstrip(": ").strip(),
+                            f"YAML alias '*{event.anchor}' is not allowed in a case file",
+                            "write the value out in full",
+                        )
                     )
-                )
-                return None
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+                    return None
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -305,7 +309,9 @@ class _Folder:
 
     def read_bytes(self, path: Path, limit: int) -> bytes | None:
         rel = self.rel(path)
-        if not self.inside(path):
+        # folders on the way were checked as they were walked; a file can only lead
+        # outside through a link of its own
+        if path.is_symlink() and not self.inside(path):
             self.problems.append(
                 Problem(rel, None, "", "leads outside the case folder (a symlink or '..')", "copy the file into the case folder")
             )

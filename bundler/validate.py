@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import codes
 from .errors import Problem
@@ -324,18 +324,32 @@ def _document(raw: RawDocument, problems: list[Problem]) -> CaseDocument | None:
     )
 
 
+REGISTER_ADAPTER: TypeAdapter[list[RegisterEntry]] = TypeAdapter(list[RegisterEntry])
+
+
 def _register(raw: RawCase, problems: list[Problem]) -> list[RegisterEntry]:
     entries: list[RegisterEntry] = []
     seen: dict[tuple, int] = {}
-    for row in raw.register_rows:
-        cells = {k: (v if v != "" else None) for k, v in row.cells.items()}
-        try:
-            entry = RegisterEntry.model_validate(cells)
-        except ValidationError as exc:
-            for err in exc.errors(include_url=False):
-                name = str(err["loc"][0]) if err["loc"] else ""
+    rows = [{k: (v if v != "" else None) for k, v in row.cells.items()} for row in raw.register_rows]
+    # one call into pydantic for the whole register; row by row only to find the bad rows
+    try:
+        parsed: list[RegisterEntry | None] = REGISTER_ADAPTER.validate_python(rows)
+    except ValidationError as exc:
+        bad: dict[int, list] = {}
+        for err in exc.errors(include_url=False):
+            bad.setdefault(err["loc"][0], []).append(err)
+        parsed = []
+        for i, cells in enumerate(rows):
+            if i not in bad:
+                parsed.append(RegisterEntry.model_validate(cells))
+                continue
+            parsed.append(None)
+            for err in bad[i]:
+                name = str(err["loc"][1]) if len(err["loc"]) > 1 else ""
                 message, hint = _message(err, name)
-                problems.append(Problem(REGISTER_FILE, row.line, name, message, hint))
+                problems.append(Problem(REGISTER_FILE, raw.register_rows[i].line, name, message, hint))
+    for row, entry in zip(raw.register_rows, parsed):
+        if entry is None:
             continue
         key = (entry.date, entry.session)
         if key in seen:
