@@ -25,8 +25,7 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from . import __version__, attendance, codes
-from .api import check_dict, school_year_start
-from .errors import BundlerError
+from .api import school_year_start
 from .load import Limits
 from .models import EmailServed, HandServed, Route
 from .output import atomic_write_bytes
@@ -166,7 +165,7 @@ def _details(doc: CaseDocument, case) -> list[tuple[str, str]]:
     for name, label in (("outcome", "Outcome"), ("status", "Status"), ("decision", "Decision"), ("witness", "Witness")):
         value = getattr(meta, name, None)
         if value is not None:
-            rows.append((label, getattr(value, "value", value).replace("_", " ") if isinstance(getattr(value, "value", value), str) else str(value)))
+            rows.append((label, str(getattr(value, "value", value)).replace("_", " ")))
     for name, label in (("review_date", "Review date"), ("start", "Start"), ("end", "End"), ("issued_on", "Issued on")):
         value = getattr(meta, name, None)
         if isinstance(value, dt.date):
@@ -637,7 +636,7 @@ def _source_date(case: CaseFolder) -> dt.datetime:
 
 def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], total: int, draft: bool) -> tuple[bytes, dict[str, Any]]:
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NullObject, NumberObject, TextStringObject
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NullObject
 
     writer = PdfWriter()
     page_ranges = []
@@ -747,7 +746,13 @@ def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], to
         "pages": total,
         "inputs": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in case.files],
         "documents": documents,
-        "check": {k: v for k, v in check_dict_from(result).items() if k in ("ready", "counts", "failing_rules", "profile", "route")},
+        "check": {
+            "ready": result.ready,
+            "counts": result.counts,
+            "failing_rules": result.failing_rules,
+            "profile": result.profile.name,
+            "route": result.route.value,
+        },
         "page_sha256": [page_digest(p) for p in reread.pages],
     }
     writer2 = PdfWriter(clone_from=reread)
@@ -755,12 +760,6 @@ def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], to
     writer2.add_attachment(CASE_DATA_NAME, _case_json(case).encode())
     writer2.add_metadata({"/Producer": f"bundler {__version__} (WeasyPrint, pypdf)", "/CreationDate": stamp, "/ModDate": stamp})
     return _write(writer2, case, json.dumps(manifest, sort_keys=True).encode()), manifest
-
-
-def check_dict_from(result: CheckResult) -> dict[str, Any]:
-    from .api import CaseCheck
-
-    return check_dict(CaseCheck(Path("."), result=result))
 
 
 def _case_json(case: CaseFolder) -> str:
@@ -794,7 +793,7 @@ STAMP_FONT = "/BundlerStamp"
 
 def _stamp(writer, page, text: str, label: str, draft: bool) -> None:
     """Add the stamp in the visible area (CropBox), bottom right, on a white ground."""
-    from pypdf.generic import ContentStream, DecodedStreamObject, DictionaryObject, NameObject
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     box = page.cropbox
     left, bottom, right, top = float(box.left), float(box.bottom), float(box.right), float(box.top)

@@ -16,7 +16,7 @@ Conventions, so that a status means the same thing everywhere:
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum

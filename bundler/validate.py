@@ -36,7 +36,6 @@ from .models import (
     Case,
     DocumentBase,
     Event,
-    HandServed,
     RegisterEntry,
 )
 

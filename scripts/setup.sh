@@ -4,14 +4,18 @@
 #   bash scripts/setup.sh            # system libraries (if missing), Python package, sample run
 #   SKIP_SAMPLE=1 bash scripts/setup.sh   # install only (CI)
 #
-# WeasyPrint needs Pango and HarfBuzz from the system. Debian packages:
+# WeasyPrint needs Pango and HarfBuzz from the system (HarfBuzz's subsetter makes
+# font embedding several times faster), and the tests need a browser for the toolkit
+# site and poppler to look at PDF pages. Debian packages:
 #   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
+#   chromium chromium-driver poppler-utils   (tests only)
 # As root (or with sudo) they are installed with apt-get; otherwise the script stops and
 # names them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core)
+DEB_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
+              chromium chromium-driver poppler-utils)
 
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do

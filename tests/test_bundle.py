@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from builder import CaseBuilder
 from click.testing import CliRunner
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, PdfWriter
 
 from bundler import attendance
 from bundler.bundle import build_bundle, verify_bundle
@@ -295,7 +295,7 @@ def test_rotated_and_cropped_pages_are_stamped_in_the_visible_area(tmp_path: Pat
     cropped = reader.pages[doc["first_page"] + 1]
     # the stamp sits inside the crop box, where a reader can see it
     stamp_y = []
-    cropped_text = cropped.extract_text(visitor_text=lambda t, cm, tm, font, size: stamp_y.append((tm[4], tm[5], t)) if "Page" in t else None)
+    cropped.extract_text(visitor_text=lambda t, cm, tm, font, size: stamp_y.append((tm[4], tm[5], t)) if "Page" in t else None)
     assert any(50 <= x <= 400 and 100 <= y <= 600 for x, y, _ in stamp_y), stamp_y
     # the embedded PDF's outline sits beneath its document
     names = []
