@@ -2,10 +2,12 @@
 
     python benchmarks/bench_site.py               # 5 timed runs of each (about 1 minute)
     python benchmarks/bench_site.py --repeat 3
-    python benchmarks/bench_site.py --worker      # BUNDLER_SITE_WORKER=1: slow part in a worker process
+    python benchmarks/bench_site.py --worker 0    # BUNDLER_SITE_WORKER=0: sample checks and letter
+                                                  # previews inline, not in a forked child
 
 (a) the real build: ``python -m mkdocs build --strict`` with mkdocs.yml as committed,
-    the hook generating every page in memory (sample checks, letter previews, tables);
+    the hook generating every page in memory (sample checks and letter previews in a
+    forked child by default, the tables and reference pages in the main process);
 (b) the bare build: the same pages, already written out once by
     ``bundler.site.write_generated`` (generated pages, written pages with their figures
     filled in), built from a temporary mkdocs.yml that is mkdocs.yml without ``hooks:``
@@ -68,12 +70,12 @@ def timed(config: Path, out: Path, env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--worker", action="store_true", help="BUNDLER_SITE_WORKER=1: checks and previews in a worker process")
+    parser.add_argument("--worker", choices=["0", "1"], default=None, help="set BUNDLER_SITE_WORKER (default: the hook's own choice)")
     args = parser.parse_args()
 
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if args.worker:
-        env["BUNDLER_SITE_WORKER"] = "1"
+    if args.worker is not None:
+        env["BUNDLER_SITE_WORKER"] = args.worker
     with tempfile.TemporaryDirectory(prefix="bench-site-") as name:
         tmp = Path(name)
         bare = bare_config(tmp)

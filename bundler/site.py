@@ -25,10 +25,10 @@ appended at build time. Written pages may quote the tool's figures with
 Everything is computed once per build (``Build``): each sample case is checked once and
 each letter preview rendered once, however many pages use them, and only when mkdocs
 first reads a page that needs them. No PDF is built here (the bundle thumbnails are
-committed images). With four or more CPUs the sample checks and letter previews run in
-a worker process while mkdocs renders the other pages; on a two-core machine that
-costs as much as it saves (benchmarks/bench_site.py), so they run inline there.
-``BUNDLER_SITE_WORKER=1`` or ``=0`` overrides the choice.
+committed images). In ``mkdocs build`` the sample checks and letter previews run in a
+forked child process from ``on_config`` on, while mkdocs reads and renders the other
+pages; ``mkdocs serve`` (which runs threads) and systems without ``fork`` do them
+inline. ``BUNDLER_SITE_WORKER=0`` forces inline work, ``=1`` the child.
 """
 
 from __future__ import annotations
@@ -150,12 +150,6 @@ def show(value: Any) -> str:
 # ----------------------------------------------------------------------- slow work
 
 
-def _worker(argv: list[str]) -> None:
-    """The worker process: ``_sample_work`` with JSON arguments, JSON result to a file."""
-    out, args = argv[0], json.loads(argv[1])
-    Path(out).write_text(json.dumps(_sample_work(*args)), encoding="utf-8")
-
-
 def _sample_work(root: str, case_ids: Iterable[str], sample_case: str, parent: str) -> dict[str, Any]:
     """Check every sample case and render every letter preview: plain data back.
 
@@ -225,9 +219,8 @@ class Build:
 
     root: Path
     parallel: bool = False
-    _proc: Any = field(default=None, repr=False)
+    _pid: int | None = field(default=None, repr=False)
     _out: str | None = field(default=None, repr=False)
-    _err: Any = field(default=None, repr=False)
     _work: dict[str, Any] | None = field(default=None, repr=False)
 
     # -- inputs
@@ -240,72 +233,76 @@ class Build:
         return tuple(sorted(p.name for p in folder.iterdir() if (p / "case.yaml").is_file()))
 
     def start(self) -> None:
-        """Start the slow work (sample checks, letter previews) in a worker process.
+        """Start the slow work (sample checks, letter previews) in a forked child.
 
-        The worker is a plain ``python -c`` subprocess that writes its result as JSON to
-        a temporary file: no multiprocessing, so nothing depends on how mkdocs was
-        started. Without a spare CPU, or if the worker fails, the work runs inline.
+        The child inherits the modules already imported, so it costs only the work
+        itself, and writes its result as JSON to a temporary file. Forking is safe only
+        in a single-threaded process: under ``mkdocs serve`` (threads), on systems
+        without ``fork``, or if the child fails, the work runs inline instead.
         """
-        if self._proc is not None or self._work is not None:
+        if self._pid is not None or self._work is not None:
             return
-        args = [str(self.root), list(self.case_ids), SAMPLE_CASE, SAMPLE_PARENT]
-        if self.parallel and (os.cpu_count() or 1) > 1:
-            import subprocess
-            import sys
+        args = (str(self.root), self.case_ids, SAMPLE_CASE, SAMPLE_PARENT)
+        if self.parallel and hasattr(os, "fork"):
             import tempfile
+            import threading
 
-            fd, self._out = tempfile.mkstemp(prefix="bundler-site-", suffix=".json")
-            os.close(fd)
-            package_parent = str(Path(__file__).resolve().parent.parent)
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
-            self._err = tempfile.TemporaryFile()
-            try:
-                self._proc = subprocess.Popen(
-                    [sys.executable, "-c", "import sys; from bundler.site import _worker; _worker(sys.argv[1:])", self._out, json.dumps(args)],
-                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._err, env=env, cwd=str(self.root),
-                )
+            if threading.active_count() == 1:
+                # import what the work needs now, once, so that the child inherits it
+                import markdown  # noqa: F401
+
+                from . import api, letters, report, validate  # noqa: F401
+
+                fd, self._out = tempfile.mkstemp(prefix="bundler-site-", suffix=".json")
+                os.close(fd)
+                pid = os.fork()
+                if pid == 0:  # the child: do the work, write it, leave without cleanup
+                    code = 1
+                    try:
+                        Path(self._out).write_text(json.dumps(_sample_work(*args)), encoding="utf-8")
+                        code = 0
+                    finally:
+                        os._exit(code)
+                self._pid = pid
                 return
-            except OSError as exc:
-                log.debug("bundler site: no worker process (%s); rendering inline", exc)
-                self._cleanup()
         self._work = _sample_work(*args)
 
     @property
     def work(self) -> dict[str, Any]:
         if self._work is None:
-            if self._proc is None:
+            if self._pid is None:
                 self.start()
             if self._work is None:
-                assert self._proc is not None
-                self._proc.wait()
+                _, status = os.waitpid(self._pid, 0)
                 result = None
-                if self._proc.returncode == 0:
+                if os.waitstatus_to_exitcode(status) == 0:
                     try:
                         result = json.loads(Path(self._out).read_text(encoding="utf-8"))
                     except (OSError, ValueError):
                         result = None
                 if result is None:
-                    self._err.seek(0)
-                    log.debug("bundler site: the worker failed (%s); rendering inline", self._err.read().decode(errors="replace")[-2000:])
-                    result = _sample_work(str(self.root), list(self.case_ids), SAMPLE_CASE, SAMPLE_PARENT)
+                    log.debug("bundler site: the forked worker failed; rendering inline")
+                    result = _sample_work(str(self.root), self.case_ids, SAMPLE_CASE, SAMPLE_PARENT)
                 self._work = result
                 self._cleanup()
         return self._work
 
     def _cleanup(self) -> None:
-        self._proc = None
-        if self._err is not None:
-            self._err.close()
-            self._err = None
+        self._pid = None
         if self._out:
             Path(self._out).unlink(missing_ok=True)
             self._out = None
 
     def close(self) -> None:
         """Stop a worker whose result nobody wanted (a failed build)."""
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.wait()
+        if self._pid is not None:
+            import signal
+
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
             self._cleanup()
 
     @cached_property
@@ -1212,7 +1209,7 @@ def _use_worker() -> bool:
     choice = os.environ.get("BUNDLER_SITE_WORKER", "")
     if choice in ("0", "1"):
         return choice == "1"
-    return (os.cpu_count() or 1) >= 4
+    return (os.cpu_count() or 1) > 1 and _state["command"] != "serve"
 
 
 def on_files(files, config):
