@@ -259,9 +259,10 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _check_one(args: tuple[Path, str | None, Limits | None]) -> CaseCheck:
-    folder, profile, limits = args
-    return check_folder(folder, profile=profile, limits=limits)
+def _check_one(args: tuple[Path, str | None, Limits | None, Any]) -> Any:
+    folder, profile, limits, transform = args
+    check = check_folder(folder, profile=profile, limits=limits)
+    return transform(check) if transform else check
 
 
 def check_folders(
@@ -270,14 +271,17 @@ def check_folders(
     profile: str | None = None,
     limits: Limits | None = None,
     workers: int | None = None,
+    transform=None,
 ):
     """Check many case folders, yielding results in order; on every core when there are many.
 
     Memory stays flat in the number of cases: each case is loaded, checked and
-    released by a worker, and only its result comes back.
+    released by a worker, and only its result comes back; ``transform`` (a module-level
+    function such as ``report.summary_row``) runs in the worker, so only what the
+    caller keeps crosses between processes.
     """
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    jobs = [(Path(f), profile, limits) for f in folders]
+    jobs = [(Path(f), profile, limits, transform) for f in folders]
     if workers <= 1 or len(jobs) < 20:
         for job in jobs:
             yield _check_one(job)

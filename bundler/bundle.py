@@ -17,8 +17,8 @@ import html as htmllib
 import io
 import json
 import os
-import zipfile
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,7 +30,7 @@ from .load import Limits
 from .models import EmailServed, HandServed, Route
 from .output import atomic_write_bytes
 from .pdf import CASE_DATA_NAME, MANIFEST_NAME, WARN_PAGES, BundleError, Renderer, RenderJob, Verification, assets_dir, default_cache_dir, page_digest, read_input_pdf, read_manifest
-from .render import environment
+from .render import DOCX_BODY, environment
 from .report import grouped
 from .rules import CheckResult, check_case
 from .validate import CaseDocument, CaseFolder, validate_folder
@@ -53,7 +53,6 @@ ROUTE_TITLES = {
 }
 
 MAX_IMAGE_PIXELS = 40_000_000
-MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
 
 
 @dataclass
@@ -102,6 +101,10 @@ def _render(template: str, **context) -> str:
     return environment("bundle").get_template(template).render(css_url=_css_url(), **context)
 
 
+#: raw HTML elements that fetch, embed or run something; other raw HTML is shown as text
+_ACTIVE_HTML = re.compile(r"<\s*(link|img|image|iframe|object|embed|script|style|base|meta|svg|video|audio|source|frame)\b", re.I)
+
+
 def _markdown_html(text: str, label: str) -> str:
     """Markdown to HTML with raw HTML escaped, never passed through.
 
@@ -111,6 +114,12 @@ def _markdown_html(text: str, label: str) -> str:
     """
     from markdown_it import MarkdownIt
 
+    active = _ACTIVE_HTML.search(text)
+    if active:
+        line = text[: active.start()].count("\n") + 1
+        raise BundleError(
+            f"{label}: body line {line}: raw HTML <{active.group(1)}> is not allowed in a bundle document (it could fetch or embed files); remove it"
+        )
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
     md.validateLink = lambda url: True  # judged below, so that a refusal is reported
     tokens = md.parse(text)
@@ -192,7 +201,7 @@ def _document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: 
             path=doc.path,
             body=Markup(body_html),  # built here, user text already escaped
         )
-        deps = tuple(f.sha256 for f in folder.files if f.path.startswith("documents/") and Path(f.path).name in html)
+        deps = tuple(f.sha256 for f in folder.files if f.path.startswith("documents/") and f.path.rsplit("/", 1)[-1] in html)
         part.job = RenderJob(html, label, folder.root, limits.max_attachment_bytes, deps)
 
     if doc.kind == "markdown":
@@ -203,7 +212,9 @@ def _document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: 
         part.pdf, part.pages = data, len(reader.pages)
         part.outline = _outline_of(reader)
     elif doc.kind == "docx":
-        wrap(_docx_html(path, label))
+        # converted in the render worker, and only when the part is not in the cache
+        wrap(DOCX_BODY)
+        part.job = replace(part.job, docx=str(path))
     elif doc.kind == "image":
         _check_image(path, label)
         wrap(f'<div class="image-page"><img src="{htmllib.escape(path.name)}" alt="{htmllib.escape(doc.meta.title)}"></div>')
@@ -216,37 +227,6 @@ def _document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: 
     else:  # pragma: no cover - load.py only produces the kinds above
         raise BundleError(f"{label}: unsupported document kind {doc.kind}")
     return part
-
-
-def _docx_html(path: Path, label: str) -> str:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-            if total > MAX_DOCX_UNCOMPRESSED:
-                raise BundleError(f"{label}: unpacks to {total / 1048576:.0f} MiB, over the {MAX_DOCX_UNCOMPRESSED // 1048576} MiB limit (a zip bomb?)")
-            if archive.testzip() is not None:
-                raise BundleError(f"{label}: the Word file is damaged")
-    except zipfile.BadZipFile:
-        raise BundleError(f"{label}: is not a Word (.docx) file") from None
-    import mammoth
-
-    with path.open("rb") as fh:
-        try:
-            result = mammoth.convert_to_html(fh)
-        except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-            raise BundleError(f"{label}: cannot be converted ({exc})") from None
-    return _strip_active_html(result.value)
-
-
-def _strip_active_html(html: str) -> str:
-    """mammoth produces plain HTML, but a .docx could still carry links or image URLs:
-    keep text and data: images, drop anything that points elsewhere."""
-    import re
-
-    html = re.sub(r"<(script|style|iframe|object|embed|link)[^>]*>.*?</\1>", "", html, flags=re.S | re.I)
-    html = re.sub(r'\s(href)="(?!#)[^"]*"', "", html)
-    html = re.sub(r'<img[^>]*src="(?!data:)[^"]*"[^>]*>', "[image not embedded]", html)
-    return html
 
 
 def _check_image(path: Path, label: str) -> None:
@@ -640,22 +620,21 @@ def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], to
 
     writer = PdfWriter()
     page_ranges = []
+    pages = []  # the writer's pages, kept here: len(writer.pages) walks the page tree
     for section in sections:
         for part in section.parts:
             for piece in [part, *part.attachments]:
                 reader = PdfReader(io.BytesIO(piece.pdf))
-                before = len(writer.pages)
-                for page in reader.pages:
-                    writer.add_page(page)
-                added = len(writer.pages) - before
-                if added != piece.pages:
-                    raise BundleError(f"{piece.key}: {piece.pages} pages expected but {added} were merged")
+                added = [writer.add_page(page) for page in reader.pages]
+                if len(added) != piece.pages:
+                    raise BundleError(f"{piece.key}: {piece.pages} pages expected but {len(added)} were merged")
+                pages.extend(added)
             page_ranges.append(part)
-    if len(writer.pages) != total:
+    if len(pages) != total or len(writer.pages) != total:
         raise BundleError(f"the bundle has {len(writer.pages)} pages, {total} were laid out")
 
     # internal links: WeasyPrint wrote them as URI links to bundle:page:N
-    for page in writer.pages:
+    for page in pages:
         for annot_ref in page.get("/Annots", []) or []:
             annot = annot_ref.get_object()
             action = annot.get("/A")
@@ -670,12 +649,12 @@ def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], to
                 annot[NameObject("/A")] = DictionaryObject(
                     {
                         NameObject("/S"): NameObject("/GoTo"),
-                        NameObject("/D"): ArrayObject([writer.pages[target].indirect_reference, NameObject("/XYZ"), NullObject(), NullObject(), NullObject()]),
+                        NameObject("/D"): ArrayObject([pages[target].indirect_reference, NameObject("/XYZ"), NullObject(), NullObject(), NullObject()]),
                     }
                 )
 
     # stamps: page N of M and the section label, clear of the content at the foot
-    for number, page in enumerate(writer.pages, 1):
+    for number, page in enumerate(pages, 1):
         label = _label_of(sections, number)
         if page.rotation:
             page.transfer_rotation_to_content()  # parses the content: only when needed
@@ -721,22 +700,18 @@ def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], to
     writer.page_mode = "/UseOutlines"
     writer.compress_identical_objects()
 
-    first = _write(writer, case, b"")
-    # read the written pages back: their digests are what verify recomputes
-    reread = PdfReader(io.BytesIO(first))
-    documents = []
-    for part in page_ranges:
-        documents.append(
-            {
-                "key": part.key,
-                "title": part.title,
-                "section": part.section,
-                "label": _label_of(sections, part.first_page),
-                "first_page": part.first_page,
-                "last_page": part.last_page,
-                "sha256": next((f.sha256 for f in case.files if part.doc is not None and f.path == part.doc.path), None),
-            }
-        )
+    documents = [
+        {
+            "key": part.key,
+            "title": part.title,
+            "section": part.section,
+            "label": _label_of(sections, part.first_page),
+            "first_page": part.first_page,
+            "last_page": part.last_page,
+            "sha256": next((f.sha256 for f in case.files if part.doc is not None and f.path == part.doc.path), None),
+        }
+        for part in page_ranges
+    ]
     manifest = {
         "format": 1,
         "tool": f"bundler {__version__}",
@@ -753,13 +728,12 @@ def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], to
             "profile": result.profile.name,
             "route": result.route.value,
         },
-        "page_sha256": [page_digest(p) for p in reread.pages],
+        # what verify recomputes from the written file: each page's decoded content
+        "page_sha256": [page_digest(p) for p in pages],
     }
-    writer2 = PdfWriter(clone_from=reread)
-    writer2.add_attachment(MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True).encode())
-    writer2.add_attachment(CASE_DATA_NAME, _case_json(case).encode())
-    writer2.add_metadata({"/Producer": f"bundler {__version__} (WeasyPrint, pypdf)", "/CreationDate": stamp, "/ModDate": stamp})
-    return _write(writer2, case, json.dumps(manifest, sort_keys=True).encode()), manifest
+    writer.add_attachment(MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True).encode())
+    writer.add_attachment(CASE_DATA_NAME, _case_json(case).encode())
+    return _write(writer, case, json.dumps(manifest, sort_keys=True).encode()), manifest
 
 
 def _case_json(case: CaseFolder) -> str:

@@ -265,29 +265,37 @@ def check(cases: tuple[Path, ...], profile: str | None, fmt: str, summary: bool,
     if fmt == "csv" and not summary:
         raise click.UsageError("--format csv goes with --summary")
     limits = _limits(max_file_mb)
-    checks = []
-    with _progress(len(folders)) as advance:
-        for result in check_folders(folders, profile=profile, limits=limits):
-            checks.append(result)
-            advance()
-
     if summary:
         from . import report
 
-        rows = [report.summary_row(c) for c in checks]
+        if fmt not in ("text", "csv", "json", "html"):
+            raise click.UsageError(f"--summary takes --format text, csv, json or html, not {fmt}")
+        rows = []
+        with _progress(len(folders)) as advance:
+            for row in check_folders(folders, profile=profile, limits=limits, transform=report.summary_row):
+                rows.append(row)
+                advance()
         if fmt == "csv":
             click.echo(report.summary_csv(rows), nl=False)
         elif fmt == "json":
             click.echo(json.dumps({"format": 1, "cases": rows}, indent=2))
         elif fmt == "html":
             click.echo(report.summary_html(rows), nl=False)
-        elif fmt == "text":
+        else:
             from .terminal import print_summary
 
             print_summary(rows)
-        else:
-            raise click.UsageError(f"--summary takes --format text, csv, json or html, not {fmt}")
-    elif fmt == "json":
+        if any(row["case_id"] is None for row in rows):
+            sys.exit(EXIT_USAGE)
+        sys.exit(EXIT_OK if all(row["ready"] for row in rows) else EXIT_INVALID)
+
+    checks = []
+    with _progress(len(folders)) as advance:
+        for result in check_folders(folders, profile=profile, limits=limits):
+            checks.append(result)
+            advance()
+
+    if fmt == "json":
         data = [check_dict(c) for c in checks]
         click.echo(json.dumps(data[0] if len(data) == 1 else {"format": 1, "cases": data}, indent=2))
     elif fmt == "junit":

@@ -17,6 +17,10 @@ class UsageError(BundlerError):
     """The command was asked for something that cannot be done (exit code 2)."""
 
 
+class BundleError(BundlerError):
+    """The bundle cannot be built (or verified); the message names the document."""
+
+
 class CaseFolderError(BundlerError):
     """The case folder cannot be read at all (missing, not a folder)."""
 

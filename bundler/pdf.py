@@ -18,14 +18,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from .errors import BundlerError
+from .errors import BundleError
 
 #: pages per document before the build warns (a bundle should stay readable)
 WARN_PAGES = 350
-
-
-class BundleError(BundlerError):
-    """The bundle cannot be built (or verified); the message names the document."""
 
 
 # ----------------------------------------------------------------------- URL fetcher
@@ -102,6 +98,8 @@ class RenderJob:
     deps: tuple[str, ...] = ()
     #: lay out only, to count pages (no PDF written)
     layout_only: bool = False
+    #: a Word file whose converted body replaces render.DOCX_BODY in ``html``
+    docx: str | None = None
 
     def cache_key(self) -> str:
         from importlib.metadata import version
@@ -124,7 +122,12 @@ def default_cache_dir() -> Path:
 
 
 def _render_job(job: RenderJob) -> RenderedPart:
-    return html_to_pdf(job.html, label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only)
+    html = job.html
+    if job.docx:
+        from .render import DOCX_BODY, docx_html
+
+        html = html.replace(DOCX_BODY, docx_html(Path(job.docx), job.label))
+    return html_to_pdf(html, label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only)
 
 
 class Renderer:

@@ -330,19 +330,31 @@ def test_markdown_cannot_reach_outside_the_case(tmp_path: Path, body: str, refus
     assert not out.exists()
 
 
-def test_raw_html_in_markdown_is_shown_as_text_not_obeyed(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "body, tag",
+    [
+        ('<link rel="attachment" href="file:///etc/passwd">', "link"),
+        ('Text <img src="file:///etc/hostname"> more', "img"),
+        ("<script>alert(1)</script>", "script"),
+    ],
+)
+def test_raw_html_that_could_fetch_fails_the_build(tmp_path: Path, body: str, tag: str) -> None:
     b = _small_case(tmp_path)
-    b.add_doc(
-        "zz-html.md",
-        {"type": "other", "title": "Raw HTML", "date": "2025-01-06"},
-        '<link rel="attachment" href="file:///etc/passwd">\n\n<img src="file:///etc/hostname">\n\n<script>alert(1)</script>',
-    )
+    b.add_doc("zz-html.md", {"type": "other", "title": "Raw HTML", "date": "2025-01-06"}, body)
+    out = tmp_path / "html.pdf"
+    with pytest.raises(BundleError, match=f"documents/zz-html.md: body line 1: raw HTML <{tag}>"):
+        build_bundle(b.write(), out)
+    assert not out.exists()
+
+
+def test_other_raw_html_is_shown_as_text_not_obeyed(tmp_path: Path) -> None:
+    b = _small_case(tmp_path)
+    b.add_doc("zz-html.md", {"type": "other", "title": "Raw HTML", "date": "2025-01-06"}, "Please <b>attend</b> on Monday.")
     result = build_bundle(b.write(), tmp_path / "html.pdf")
     reader = PdfReader(str(result.output))
     assert set(reader.attachments) == {"bundler-manifest.json", "bundler-case.json"}
     everything = " ".join(p.extract_text() for p in reader.pages)
-    assert "root:x:0:0" not in everything
-    assert '<link rel="attachment"' in everything  # escaped, visible as text
+    assert "Please <b>attend</b> on Monday." in everything  # escaped, visible as text
 
 
 @pytest.mark.parametrize("kind", ["encrypted", "truncated", "not-a-pdf"])
