@@ -28,7 +28,7 @@ from . import __version__, attendance, codes
 from .api import school_year_start
 from .load import Limits
 from .models import EmailServed, HandServed, Route
-from .output import atomic_write_bytes
+from .output import atomic_write_with
 from .pdf import CASE_DATA_NAME, MANIFEST_NAME, WARN_PAGES, BundleError, Renderer, RenderJob, Verification, assets_dir, default_cache_dir, page_digest, read_input_pdf, read_manifest
 from .render import DOCX_BODY, environment
 from .report import grouped
@@ -461,8 +461,10 @@ def build_bundle(
             part.pdf, part.pages, part.job = done.pdf, done.pages, None
         for part, done in zip(generated.parts, rendered[len(pending):]):
             part.pages = done.pages
-        data, total, manifest = _lay_out_and_assemble(case, result, generated, renderer, draft, note, warnings)
-    atomic_write_bytes(out, data)
+        writer, total, manifest = _lay_out_and_assemble(case, result, generated, renderer, draft, note, warnings)
+    # straight to a temporary file beside the output, renamed into place: the PDF is
+    # never held in memory as bytes
+    atomic_write_with(out, writer.write)
     return BuildResult(out, total, result.ready, draft, warnings, manifest)
 
 
@@ -526,8 +528,8 @@ def _lay_out_and_assemble(case, result, generated: Generated, renderer, draft, n
         warnings.append(f"the bundle has {total} pages, more than {WARN_PAGES}: consider whether every document is needed")
 
     note("merging")
-    data, manifest = _assemble(case, result, sections, total, draft)
-    return data, total, manifest
+    writer, manifest = _assemble(case, result, sections, total, draft)
+    return writer, total, manifest
 
 
 def _refuse_output_inside(root: Path, out: Path) -> None:
@@ -614,7 +616,7 @@ def _source_date(case: CaseFolder) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc)
 
 
-def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], total: int, draft: bool) -> tuple[bytes, dict[str, Any]]:
+def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], total: int, draft: bool):
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NullObject
 
@@ -629,6 +631,7 @@ def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], to
                 if len(added) != piece.pages:
                     raise BundleError(f"{piece.key}: {piece.pages} pages expected but {len(added)} were merged")
                 pages.extend(added)
+                piece.pdf = b""  # the writer holds the pages now: keep one copy in memory, not two
             page_ranges.append(part)
     if len(pages) != total or len(writer.pages) != total:
         raise BundleError(f"the bundle has {len(writer.pages)} pages, {total} were laid out")
@@ -733,7 +736,8 @@ def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], to
     }
     writer.add_attachment(MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True).encode())
     writer.add_attachment(CASE_DATA_NAME, _case_json(case).encode())
-    return _write(writer, case, json.dumps(manifest, sort_keys=True).encode()), manifest
+    _set_document_id(writer, case, json.dumps(manifest, sort_keys=True).encode())
+    return writer, manifest
 
 
 def _case_json(case: CaseFolder) -> str:
@@ -746,14 +750,12 @@ def _case_json(case: CaseFolder) -> str:
     return json.dumps(data, indent=1, sort_keys=True)
 
 
-def _write(writer, case: CaseFolder, salt: bytes) -> bytes:
+def _set_document_id(writer, case: CaseFolder, salt: bytes) -> None:
+    """A fixed document ID derived from the inputs, so the same case gives the same bytes."""
     from pypdf.generic import ArrayObject, ByteStringObject
 
     digest = hashlib.md5(case.case.case_id.encode() + b"|" + "".join(f.sha256 for f in case.files).encode() + salt, usedforsecurity=False).digest()
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _add_outline(writer, items: list, offset: int, parent) -> None:
