@@ -29,7 +29,7 @@ from .api import school_year_start
 from .load import Limits
 from .models import EmailServed, HandServed, Route
 from .output import atomic_write_with
-from .pdf import CASE_DATA_NAME, MANIFEST_NAME, WARN_PAGES, BundleError, Renderer, RenderJob, Verification, assets_dir, default_cache_dir, page_digest, read_input_pdf, read_manifest
+from .pdf import CASE_DATA_NAME, MANIFEST_NAME, WARN_PAGES, BatchJob, BundleError, Renderer, RenderJob, Verification, assets_dir, default_cache_dir, page_digest, read_input_pdf, read_manifest
 from .render import DOCX_BODY, environment
 from .report import grouped
 from .rules import CheckResult, check_case
@@ -70,6 +70,7 @@ class Part:
     outline: list = field(default_factory=list)  # embedded PDF's own outline: [(title, page_offset, children)]
     attachments: list["Part"] = field(default_factory=list)  # e.g. an email's PDF attachments
     job: RenderJob | None = None  # HTML still to render (documents are rendered together)
+    page_offset: int = 0  # where this part starts in ``pdf`` (a batch holds several parts)
 
     @property
     def last_page(self) -> int:
@@ -454,18 +455,45 @@ def build_bundle(
         # so a first layout (placeholder numbers, no PDF) runs alongside the documents.
         _assign_pages(generated.sections, estimate=True)
         first_layout = generated.jobs(case, result, draft, layout_only=True)
-        pending = [p for s in doc_sections for p in s.parts if p.job] + [attendance_part]
-        note(f"rendering {len(pending)} parts")
-        rendered = renderer.render([p.job for p in pending] + first_layout)
-        for part, done in zip(pending, rendered):
-            part.pdf, part.pages, part.job = done.pdf, done.pages, None
-        for part, done in zip(generated.parts, rendered[len(pending):]):
+        batches = _batches(doc_sections)
+        units = [BatchJob(tuple(p.job for p in batch)) for batch in batches] + [attendance_part.job] + first_layout
+        note(f"rendering {sum(len(b) for b in batches) + 1} parts")
+        rendered = renderer.render(units)
+        for batch, done in zip(batches, rendered):
+            ends = done.starts[1:] + (done.pages,)
+            for part, start, end in zip(batch, done.starts, ends):
+                part.pdf, part.page_offset, part.pages, part.job = done.pdf, start, end - start, None
+        done = rendered[len(batches)]
+        attendance_part.pdf, attendance_part.pages, attendance_part.job = done.pdf, done.pages, None
+        for part, done in zip(generated.parts, rendered[len(batches) + 1 :]):
             part.pages = done.pages
         writer, total, manifest = _lay_out_and_assemble(case, result, generated, renderer, draft, note, warnings)
     # straight to a temporary file beside the output, renamed into place: the PDF is
     # never held in memory as bytes
     atomic_write_with(out, writer.write)
     return BuildResult(out, total, result.ready, draft, warnings, manifest)
+
+
+#: documents rendered together in one WeasyPrint document (within a section)
+BATCH_SIZE = 8
+
+
+def _batches(doc_sections: list[Section]) -> list[list[Part]]:
+    """Consecutive documents to render together, from the case's content alone (never
+    from the cache), so that the same case folder always gives the same bytes."""
+    batches: list[list[Part]] = []
+    for section in doc_sections:
+        current: list[Part] = []
+        for part in section.parts:
+            if part.job is None:
+                continue
+            current.append(part)
+            if len(current) == BATCH_SIZE:
+                batches.append(current)
+                current = []
+        if current:
+            batches.append(current)
+    return batches
 
 
 @dataclass
@@ -623,15 +651,18 @@ def _assemble(case: CaseFolder, result: CheckResult, sections: list[Section], to
     writer = PdfWriter()
     page_ranges = []
     pages = []  # the writer's pages, kept here: len(writer.pages) walks the page tree
+    source, reader = None, None  # the parts of one batch share one PDF, in order
     for section in sections:
         for part in section.parts:
             for piece in [part, *part.attachments]:
-                reader = PdfReader(io.BytesIO(piece.pdf))
-                added = [writer.add_page(page) for page in reader.pages]
-                if len(added) != piece.pages:
+                if piece.pdf is not source:
+                    source, reader = piece.pdf, PdfReader(io.BytesIO(piece.pdf))
+                wanted = reader.pages[piece.page_offset : piece.page_offset + piece.pages]
+                added = [writer.add_page(page) for page in wanted]
+                if len(added) != piece.pages or piece.pages == 0:
                     raise BundleError(f"{piece.key}: {piece.pages} pages expected but {len(added)} were merged")
                 pages.extend(added)
-                piece.pdf = b""  # the writer holds the pages now: keep one copy in memory, not two
+                piece.pdf = b""  # merged: only the writer holds these pages now
             page_ranges.append(part)
     if len(pages) != total or len(writer.pages) != total:
         raise BundleError(f"the bundle has {len(writer.pages)} pages, {total} were laid out")

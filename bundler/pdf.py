@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,10 +82,11 @@ def assets_dir() -> Path:
 
 @dataclass
 class RenderedPart:
-    """A piece of the bundle rendered to PDF."""
+    """A piece of the bundle rendered to PDF; a batch also gives where each job starts."""
 
     pdf: bytes
     pages: int
+    starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,13 +123,86 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bundler" / "parts"
 
 
-def _render_job(job: RenderJob) -> RenderedPart:
-    html = job.html
-    if job.docx:
-        from .render import DOCX_BODY, docx_html
+def _job_html(job: RenderJob) -> str:
+    if not job.docx:
+        return job.html
+    from .render import DOCX_BODY, docx_html
 
-        html = html.replace(DOCX_BODY, docx_html(Path(job.docx), job.label))
-    return html_to_pdf(html, label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only)
+    return job.html.replace(DOCX_BODY, docx_html(Path(job.docx), job.label))
+
+
+def _render_job(job: RenderJob) -> RenderedPart:
+    return html_to_pdf(_job_html(job), label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only)
+
+
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """Several documents rendered as one WeasyPrint document, each from a new page.
+
+    Every render pays a fixed cost (CSS, fonts, subsetting, writing), so short
+    documents are cheaper together. Batches are made from the case's content alone,
+    so the bundle's bytes never depend on what happens to be in the cache.
+    """
+
+    jobs: tuple[RenderJob, ...]
+
+    def cache_key(self) -> str:
+        digest = hashlib.sha256(b"batch")
+        for job in self.jobs:
+            digest.update(job.cache_key().encode())
+        return digest.hexdigest()
+
+
+def _render_batch(batch: BatchJob) -> RenderedPart:
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    first = batch.jobs[0]
+    try:
+        htmls = [_job_html(job) for job in batch.jobs]
+        head = htmls[0][: htmls[0].index("<body")]
+        bodies = []
+        for i, html in enumerate(htmls):
+            match = _BODY.search(html)
+            style = "" if i == 0 else ' style="break-before: page"'
+            bodies.append(f'<div class="bundler-part"{style}><a id="bundler-part-{i}"></a>{match.group(1) if match else ""}</div>')
+        roots = [assets_dir()] + ([first.case_root / "documents"] if first.case_root else [])
+        fetcher = _fetcher_class()(roots, first.max_bytes)
+        base = (first.case_root / "documents").resolve().as_uri() + "/" if first.case_root else assets_dir().as_uri() + "/"
+        document = HTML(string=head + "<body>" + "".join(bodies) + "</body></html>", base_url=base, url_fetcher=fetcher).render()
+        if fetcher.refused:
+            raise BundleError("refused")
+        starts = []
+        for i in range(len(batch.jobs)):
+            starts.append(next(n for n, page in enumerate(document.pages) if f"bundler-part-{i}" in page.anchors))
+        return RenderedPart(document.write_pdf(), len(document.pages), tuple(starts))
+    except (BundleError, FatalURLFetchingError, StopIteration):
+        # render one by one: the failing document is named, or the batch was unusual
+        parts = [_render_job(job) for job in batch.jobs]
+        return _join(parts)
+
+
+def _join(parts: list[RenderedPart]) -> RenderedPart:
+    """Parts rendered one by one, joined into one batch result."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    starts, page = [], 0
+    for part in parts:
+        starts.append(page)
+        for p in PdfReader(io.BytesIO(part.pdf)).pages:
+            writer.add_page(p)
+        page += part.pages
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return RenderedPart(buffer.getvalue(), page, tuple(starts))
+
+
+def _render_unit(unit) -> RenderedPart:
+    return _render_batch(unit) if isinstance(unit, BatchJob) else _render_job(unit)
 
 
 class Renderer:
@@ -161,8 +236,8 @@ class Renderer:
             data = path.read_bytes()
         except OSError:
             return None
-        pages = int(path.with_suffix(".pages").read_text())
-        return RenderedPart(data, pages)
+        info = json.loads(path.with_suffix(".pages").read_text())
+        return RenderedPart(data, info["pages"], tuple(info["starts"]))
 
     def _store(self, key: str, part: RenderedPart) -> None:
         if self.cache_dir is None:
@@ -170,10 +245,11 @@ class Renderer:
         from .output import atomic_write_bytes, atomic_write_text
 
         folder = self.cache_dir / key[:2]
-        atomic_write_text(folder / f"{key}.pages", str(part.pages))
+        atomic_write_text(folder / f"{key}.pages", json.dumps({"pages": part.pages, "starts": list(part.starts)}))
         atomic_write_bytes(folder / f"{key}.pdf", part.pdf)
 
-    def render(self, jobs: list[RenderJob]) -> list[RenderedPart]:
+    def render(self, jobs: list) -> list[RenderedPart]:
+        """Render RenderJobs and BatchJobs, in order."""
         keys = [job.cache_key() for job in jobs]
         results: list[RenderedPart | None] = [self._cached(k) for k in keys]
         missing = [i for i, r in enumerate(results) if r is None]
@@ -185,9 +261,9 @@ class Renderer:
                 # fonts are loaded once here, so the forked workers start warm
                 html_to_pdf("<p>bundler</p>", label="warm-up", case_root=None)
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-            rendered = list(self._pool.map(_render_job, [jobs[i] for i in missing]))
+            rendered = list(self._pool.map(_render_unit, [jobs[i] for i in missing]))
         else:
-            rendered = [_render_job(jobs[i]) for i in missing]
+            rendered = [_render_unit(jobs[i]) for i in missing]
         for i, part in zip(missing, rendered):
             self._store(keys[i], part)
             results[i] = part
