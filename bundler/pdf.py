@@ -157,9 +157,6 @@ class BatchJob:
 
 
 def _render_batch(batch: BatchJob) -> RenderedPart:
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
-
     first = batch.jobs[0]
     try:
         htmls = [_job_html(job) for job in batch.jobs]
@@ -169,20 +166,13 @@ def _render_batch(batch: BatchJob) -> RenderedPart:
             match = _BODY.search(html)
             style = "" if i == 0 else ' style="break-before: page"'
             bodies.append(f'<div class="bundler-part"{style}><a id="bundler-part-{i}"></a>{match.group(1) if match else ""}</div>')
-        roots = [assets_dir()] + ([first.case_root / "documents"] if first.case_root else [])
-        fetcher = _fetcher_class()(roots, first.max_bytes)
-        base = (first.case_root / "documents").resolve().as_uri() + "/" if first.case_root else assets_dir().as_uri() + "/"
-        document = HTML(string=head + "<body>" + "".join(bodies) + "</body></html>", base_url=base, url_fetcher=fetcher).render()
-        if fetcher.refused:
-            raise BundleError("refused")
-        starts = []
-        for i in range(len(batch.jobs)):
-            starts.append(next(n for n, page in enumerate(document.pages) if f"bundler-part-{i}" in page.anchors))
+        html = head + "<body>" + "".join(bodies) + "</body></html>"
+        document = _layout(html, label="batch", case_root=first.case_root, max_bytes=first.max_bytes)
+        starts = [next(n for n, page in enumerate(document.pages) if f"bundler-part-{i}" in page.anchors) for i in range(len(htmls))]
         return RenderedPart(document.write_pdf(), len(document.pages), tuple(starts))
-    except (BundleError, FatalURLFetchingError, StopIteration):
-        # render one by one: the failing document is named, or the batch was unusual
-        parts = [_render_job(job) for job in batch.jobs]
-        return _join(parts)
+    except (BundleError, StopIteration):
+        # render one by one: the failing document is then named, or the batch was unusual
+        return _join([_render_job(job) for job in batch.jobs])
 
 
 def _join(parts: list[RenderedPart]) -> RenderedPart:
@@ -270,8 +260,8 @@ class Renderer:
         return results  # type: ignore[return-value]
 
 
-def html_to_pdf(html: str, *, label: str, case_root: Path | None, max_bytes: int = 50 * 1024 * 1024, layout_only: bool = False) -> RenderedPart:
-    """Render one HTML document with WeasyPrint through the safe fetcher.
+def _layout(html: str, *, label: str, case_root: Path | None, max_bytes: int):
+    """Lay out one HTML document with WeasyPrint through the safe fetcher.
 
     ``label`` names the document in errors. Anything the fetcher refuses fails the build.
     """
@@ -283,13 +273,18 @@ def html_to_pdf(html: str, *, label: str, case_root: Path | None, max_bytes: int
     base = (case_root / "documents").resolve().as_uri() + "/" if case_root else assets_dir().as_uri() + "/"
     try:
         document = HTML(string=html, base_url=base, url_fetcher=fetcher).render()
-        pdf = b"" if layout_only else document.write_pdf()
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ or exc
         raise BundleError(f"{label}: {cause}") from None
     if fetcher.refused:
         raise BundleError(f"{label}: refused to fetch {', '.join(fetcher.refused)}")
-    return RenderedPart(pdf, len(document.pages))
+    return document
+
+
+def html_to_pdf(html: str, *, label: str, case_root: Path | None, max_bytes: int = 50 * 1024 * 1024, layout_only: bool = False) -> RenderedPart:
+    """Render one HTML document to PDF (or only count its pages)."""
+    document = _layout(html, label=label, case_root=case_root, max_bytes=max_bytes)
+    return RenderedPart(b"" if layout_only else document.write_pdf(), len(document.pages))
 
 
 # ----------------------------------------------------------------------- input PDFs
