@@ -1414,7 +1414,7 @@ referral:
 school:
   name: Example Primary School
   urn: "100000"                   # the school's URN, in quotes
-  address: "1 School Lane, Exampletown, EX1 1AA"   # commas become line breaks in letters
+  address: "1 School Lane, Exampletown, ZZ1 1AA"   # commas become line breaks in letters
   attendance_lead: {{name: B. Lead, role: Deputy Headteacher}}   # signs the letters
   head_teacher: {{name: C. Head, role: Headteacher}}             # optional: certifies the register (s566)
 
@@ -1424,7 +1424,7 @@ pupil:
   date_of_birth: 2015-05-02
   year_group: 4                   # 0 (Reception) to 13
   upn: A123456789012              # optional: the unique pupil number
-  address: "2 Home Road, Exampletown, EX1 2BB"
+  address: "2 Home Road, Exampletown, ZZ1 2BB"
   send: none                      # none | sen_support | ehcp
   medical_needs: false            # true or false
   has_social_worker: false        # true or false: then consult the social worker before referring
@@ -1439,7 +1439,7 @@ parents:
     relationship: mother
     parental_responsibility: true
     lives_with_pupil: true
-    address: "2 Home Road, Exampletown, EX1 2BB"   # needed for letters by post
+    address: "2 Home Road, Exampletown, ZZ1 2BB"   # needed for letters by post
     email: alex.example@mail.example               # optional: the parent's OWN address, never a shared one
     phone: "07700 900001"                          # optional, in quotes
   - id: p2
@@ -1447,7 +1447,7 @@ parents:
     relationship: father
     parental_responsibility: true
     lives_with_pupil: false
-    address: "9 Other Street, Elsewhere, EX9 9ZZ"
+    address: "9 Other Street, Elsewhere, ZZ9 9ZZ"
     # address_unknown_reason: "moved away; no forwarding address"   # when there is no address
     # exclude:                                # only when the school may not write to this parent
     #   reason: court order prevents contact  # the reason is quoted wherever the parent is left out

@@ -89,14 +89,14 @@ def _case_yaml(p1_name: str = "Alex Example", *, p1_email: str = "alex.example@m
         school:
           name: Example Primary School
           urn: "123456"
-          address: "1 School Lane, Exampletown, EX1 1AA"
+          address: "1 School Lane, Exampletown, ZZ1 1AA"
           attendance_lead: {{name: B. Lead, role: Deputy Headteacher}}
         pupil:
           first_name: Sam
           last_name: Example
           date_of_birth: 2014-05-02
           year_group: 6
-          address: "2 Home Road, Exampletown, EX1 2BB"
+          address: "2 Home Road, Exampletown, ZZ1 2BB"
           send: none
           medical_needs: false
           has_social_worker: false
@@ -106,14 +106,14 @@ def _case_yaml(p1_name: str = "Alex Example", *, p1_email: str = "alex.example@m
             relationship: mother
             parental_responsibility: true
             lives_with_pupil: true
-            address: "2 Home Road, Exampletown, EX1 2BB"
+            address: "2 Home Road, Exampletown, ZZ1 2BB"
             email: {p1_email}
           - id: p2
             name: Jo Example
             relationship: father
             parental_responsibility: true
             lives_with_pupil: false
-            address: "9 Other Street, Elsewhere, EX9 9ZZ"
+            address: "9 Other Street, Elsewhere, ZZ9 9ZZ"
           - id: p3
             name: Chris Other
             relationship: stepfather
@@ -455,7 +455,7 @@ def test_unknown_template_is_refused(rich_case):
 def test_post_needs_an_address_and_email_needs_the_parents_own(tmp_path):
     folder = make_case(tmp_path / "TEST-001")
     text = (folder / "case.yaml").read_text(encoding="utf-8")
-    text = text.replace('    address: "9 Other Street, Elsewhere, EX9 9ZZ"\n', "    address_unknown_reason: of no fixed abode\n")
+    text = text.replace('    address: "9 Other Street, Elsewhere, ZZ9 9ZZ"\n', "    address_unknown_reason: of no fixed abode\n")
     (folder / "case.yaml").write_text(text, encoding="utf-8")
     case = load(folder)
     on = dt.date(2024, 12, 2)
@@ -578,7 +578,7 @@ def test_docx_has_the_school_in_the_header(tmp_path, rich_case):
     document = docx.Document(str(written[0].docx))
     header = "\n".join(p.text for p in document.sections[0].header.paragraphs)
     assert "Example Primary School" in header
-    assert "1 School Lane, Exampletown, EX1 1AA" in header
+    assert "1 School Lane, Exampletown, ZZ1 1AA" in header
     body = "\n".join(p.text for p in document.paragraphs)
     assert "Notice to improve" in body
     assert "Dear Alex Example," in body
