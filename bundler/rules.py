@@ -96,6 +96,8 @@ CONTACT_EVENTS = {
     EventKind.welfare_check,
 }
 SHARED_MAILBOX_WORDS = ("family", "household", "home", "parents")
+#: toolkit templates whose letters are a request for medical evidence (S444-25)
+MEDICAL_REQUEST_TEMPLATES = frozenset({"medical-evidence-request"})
 
 
 # ----------------------------------------------------------------------- findings
@@ -742,7 +744,7 @@ def _figures(ctx: Context) -> Outcome:
 @rule(
     "S444-25",
     title="Medical evidence where illness is high",
-    text="Where illness (I) is [>= 10]% of possible sessions, medical evidence was requested (a medical document).",
+    text="Where illness (I) is [>= 10]% of possible sessions, medical evidence was requested (a medical document, or the toolkit's medical-evidence-request letter).",
     severity="warn",
     settings=("illness_pct_for_medical",),
 )
@@ -753,7 +755,8 @@ def _illness(ctx: Context) -> Outcome:
     limit = ctx.settings.illness_pct_for_medical
     if not summary.possible or illness * 100 < limit * summary.possible:
         return na(f"Illness is {illness} of {summary.possible} possible sessions this school year, under {limit:g}%.")
-    medical = ctx.docs(Medical)
+    # a medical document, or the toolkit's letter asking a parent for the evidence
+    medical = ctx.docs(Medical) + [d for d in ctx.written if d.meta.template in MEDICAL_REQUEST_TEMPLATES]
     share = 100 * illness / summary.possible
     if medical:
         return ok(f"Illness is {share:.1f}% of possible sessions; medical evidence is on record.", *(_doc_evidence(d) for d in medical))

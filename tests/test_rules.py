@@ -418,6 +418,20 @@ def test_s444_25_pass_with_medical_evidence(case):
     assert refs(f) == [doc_path("2024-12-02-medical.md")]
 
 
+def test_s444_25_pass_with_the_toolkit_letter_asking_for_evidence(case):
+    """`bundler letter medical-evidence-request` writes a letter, not a `medical` document:
+    it still evidences the request."""
+    case.set_marks(_tuesdays(12), "I")
+    case.add_doc(
+        "2024-12-02-medical-evidence-request-p1.md",
+        {"type": "letter", "title": "Request for medical evidence", "date": D("2024-12-02"), "to": "p1",
+         "template": "medical-evidence-request", "served": {"method": "post_first_class"}},
+    )
+    f = finding(case.check(), "S444-25")
+    assert f.status == PASS
+    assert refs(f) == [doc_path("2024-12-02-medical-evidence-request-p1.md")]
+
+
 def test_s444_26_pass_amendment_with_history(case):
     case.set_marks("2025-02-04", "/", sessions=["AM"], amended_from="N", amended_on="2025-02-05", amended_by="D. Sample", amended_reason="Late arrival before registers closed")
     f = finding(case.check(), "S444-26")
