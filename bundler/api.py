@@ -26,12 +26,6 @@ if TYPE_CHECKING:
 STATS_FORMAT = 1
 
 
-def school_year_start(day: dt.date) -> dt.date:
-    """1 September of the school year (1 Sep - 31 Aug) that ``day`` falls in."""
-    year = day.year if day.month >= 9 else day.year - 1
-    return dt.date(year, 9, 1)
-
-
 def summary_dict(summary: attendance.AttendanceSummary) -> dict[str, Any]:
     """The stable JSON form of an AttendanceSummary (percentages to one decimal place)."""
 
@@ -87,7 +81,7 @@ def case_stats(
     """
     as_of = case.as_of
     register = attendance.Register.from_marks(case.register).between(None, as_of)
-    year_start = school_year_start(as_of)
+    year_start = attendance.school_year_start(as_of)
     windows = attendance.threshold_windows(
         register, threshold=threshold, window_weeks=window_weeks, start=counts_from, end=as_of
     )

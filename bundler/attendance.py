@@ -50,6 +50,7 @@ __all__ = [
     "threshold_windows",
     "unauthorised_runs",
     "days_lost_table",
+    "school_year_start",
     "minutes_late_table",
 ]
 
@@ -451,6 +452,11 @@ def _window(weeks: Sequence[_Week]) -> SchoolWeekWindow:
         sessions=sessions,
         possible=sum(week.possible for week in weeks),
     )
+
+
+def school_year_start(day: date) -> date:
+    """1 September of the school year (1 Sep - 31 Aug) that ``day`` falls in."""
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
 
 
 # ---------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from . import __version__, attendance, codes
-from .api import school_year_start
 from .load import Limits
 from .models import EmailServed, HandServed, Route
 from .output import atomic_write_with
@@ -330,11 +329,9 @@ def _attendance_part(ctx_case: CaseFolder, result: CheckResult) -> Part:
     settings = result.profile.settings
     as_of = case.referral.date
     register = attendance.Register.from_marks(ctx_case.register).between(None, as_of)
-    year_start = school_year_start(as_of)
+    year_start = attendance.school_year_start(as_of)
     windows = attendance.threshold_windows(register, threshold=settings.threshold_sessions, window_weeks=settings.threshold_window_weeks, start=settings.threshold_counts_from, end=as_of)
-    from .rules import Context
-
-    period = Context(ctx_case, result.profile).offence_period
+    period = result.offence_period
     periods = []
     for title, start, end in (("School year to date", year_start, as_of), ("Offence period", *(period or (year_start, as_of))), ("Whole register", register.marks[0].date if len(register) else as_of, as_of)):
         s = attendance.summarise(register, start=start, end=end)
@@ -597,9 +594,7 @@ def _generated_jobs(case: CaseFolder, result: CheckResult, generated: Generated,
             section_entries.append({"label": _label_of(sections, part.first_page), "date": part.date, "title": part.title, "first_page": part.first_page, "last_page": part.last_page})
         entries.append({"letter": section.letter, "title": section.title, "first_page": section.first_page, "entries": section_entries})
     route_title, legal_basis = ROUTE_TITLES[c.referral.route]
-    from .rules import Context
-
-    period = Context(case, result.profile).offence_period
+    period = result.offence_period
     html = _render(
         "cover.html.j2",
         title=f"Referral bundle {c.case_id}",

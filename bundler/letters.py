@@ -421,11 +421,6 @@ def add_weeks(start: dt.date, weeks: int, holidays: Iterable[dt.date] = ()) -> d
     return next_school_day(start + dt.timedelta(weeks=weeks), holidays)
 
 
-def school_year_start(day: dt.date) -> dt.date:
-    """1 September of the school year that ``day`` falls in."""
-    return dt.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
-
-
 # ----------------------------------------------------------------------- context
 
 
@@ -730,7 +725,7 @@ def letter_context(
     settings = _profile(folder).settings
 
     register = attendance.Register.from_marks(folder.register).between(None, on)
-    year_start = school_year_start(on)
+    year_start = attendance.school_year_start(on)
     year = attendance.summarise(register, start=year_start, end=on)
     illness = year.by_code.get("I", 0)
     improvement = None

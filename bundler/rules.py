@@ -732,7 +732,7 @@ def _summary_text(label: str, s: attendance.AttendanceSummary) -> str:
     severity="info",
 )
 def _figures(ctx: Context) -> Outcome:
-    year_start = dt.date(ctx.as_of.year if ctx.as_of.month >= 9 else ctx.as_of.year - 1, 9, 1)
+    year_start = attendance.school_year_start(ctx.as_of)
     year = attendance.summarise(ctx.register, start=year_start, end=ctx.as_of)
     parts = [_summary_text(f"School year to date (from {year_start.isoformat()})", year)]
     if ctx.offence_period:
@@ -749,7 +749,7 @@ def _figures(ctx: Context) -> Outcome:
     settings=("illness_pct_for_medical",),
 )
 def _illness(ctx: Context) -> Outcome:
-    year_start = dt.date(ctx.as_of.year if ctx.as_of.month >= 9 else ctx.as_of.year - 1, 9, 1)
+    year_start = attendance.school_year_start(ctx.as_of)
     summary = attendance.summarise(ctx.register, start=year_start, end=ctx.as_of)
     illness = summary.by_code.get("I", 0)
     limit = ctx.settings.illness_pct_for_medical
@@ -1221,12 +1221,11 @@ def _final_warning(ctx: Context, parent: Parent) -> Outcome:
     warnings = [d for d in ctx.docs(Notice) if d.meta.kind == NoticeKind.final_warning and ctx.received_by(d, parent.id) and d.meta.date <= ctx.as_of]
     if warnings:
         return ok(f"A final warning was served on {parent.name}.", *(_doc_evidence(d) for d in warnings))
-    else:
-        return bad(
-            Status.fail if ctx.settings.final_warning_required else Status.warn,
-            f"No final warning served on {parent.name} is on record.",
-            f"Serve a final warning on {parent.name} ({parent.id}) by first-class post or by hand, and let its monitoring period run before referring.",
-        )
+    return bad(
+        Status.fail if ctx.settings.final_warning_required else Status.warn,
+        f"No final warning served on {parent.name} is on record.",
+        f"Serve a final warning on {parent.name} ({parent.id}) by first-class post or by hand, and let its monitoring period run before referring.",
+    )
 
 
 @rule(
@@ -1506,6 +1505,8 @@ class CheckResult:
     profile: Profile
     as_of: dt.date
     findings: list[Finding]
+    #: the period the referral relies on (see Context.offence_period), None without a register
+    offence_period: tuple[dt.date, dt.date] | None = None
 
     @property
     def ready(self) -> bool:
@@ -1544,4 +1545,4 @@ def check_case(case: CaseFolder, profile: Profile) -> CheckResult:
             else:
                 o = rule_.check(ctx, parent)
             findings.append(Finding(rule_.id, o.status, rule_.title, o.message, parent.id, o.next_step, o.evidence))
-    return CheckResult(case.case.case_id, ctx.route, profile, ctx.as_of, findings)
+    return CheckResult(case.case.case_id, ctx.route, profile, ctx.as_of, findings, ctx.offence_period)
