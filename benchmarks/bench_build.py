@@ -79,7 +79,7 @@ def floor_html(folder: Path) -> str:
     import re
 
 
-    import bundler.pdf as pdf
+    import bundler.bundle.render as pdf
     from bundler.bundle import build_bundle
 
     captured: list[str] = []
@@ -123,7 +123,7 @@ def engine_floor(folder: Path, combined: str) -> tuple[float, int]:
     """WeasyPrint rendering the bundle's HTML as one document."""
     from weasyprint import HTML
 
-    import bundler.pdf as pdf
+    import bundler.bundle.render as pdf
 
     fetcher = pdf._fetcher_class()([pdf.assets_dir(), folder / "documents"], 50 * 1024 * 1024)
     start = time.perf_counter()
@@ -165,7 +165,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         folder = make_mixed_case(tmp / "case", markdown=120 // scale, pdfs=40 // scale, docx=15 // scale, eml=15 // scale, images=10 // scale)
-        from bundler.validate import validate_folder
+        from bundler.case.validate import validate_folder
 
         assert validate_folder(folder).valid, "the generated case must validate"
         cold, pages = [], 0

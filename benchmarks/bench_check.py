@@ -8,7 +8,7 @@
 1,000 small cases are generated (one school year of register, about 380 sessions, 20
 documents, 12 events each; seeds vary so no two are alike). Then, in a fresh
 subprocess per measurement, each case goes through what the CLI does for
-``--summary``: ``check_folder(case)`` then ``bundler.report.summary_row(check)``,
+``--summary``: ``check_folder(case)`` then ``bundler.present.report.summary_row(check)``,
 rows kept in a list as the CLI keeps them.
 
 It reports cases per second (target >= 100/s) for the 1,000-case run (the median
@@ -45,7 +45,7 @@ def peak_rss_mib() -> float:
 
 def child(cases_dir: Path, limit: int) -> None:
     from bundler import report
-    from bundler.api import case_folders, check_folders
+    from bundler.checklist.run import case_folders, check_folders
 
     folders = case_folders([cases_dir])[:limit]
     rss_before = peak_rss_mib()
@@ -127,7 +127,7 @@ def main() -> int:
             import pstats
 
             from bundler import report
-            from bundler.api import case_folders, check_folder
+            from bundler.checklist.run import case_folders, check_folder
 
             folders = case_folders([cases_dir])[:100]
             report.summary_row(check_folder(folders[0]))  # warm

@@ -9,7 +9,7 @@
     the hook generating every page in memory (sample checks and letter previews in a
     forked child by default, the tables and reference pages in the main process);
 (b) the bare build: the same pages, already written out once by
-    ``bundler.site.write_generated`` (generated pages, written pages with their figures
+    ``toolkit_site.hooks.write_generated`` (site/hooks/) (generated pages, written pages with their figures
     filled in), built from a temporary mkdocs.yml that is mkdocs.yml without ``hooks:``
     and with the nav the hook would have made.
 
@@ -39,7 +39,9 @@ TARGET = 1.5
 
 def bare_config(tmp: Path) -> Path:
     """mkdocs.yml without hooks, over the pages write_generated wrote into tmp/docs."""
-    from bundler.site import Build, write_generated
+    sys.path.insert(0, str(ROOT / "site" / "hooks"))
+    from toolkit_site.build import Build
+    from toolkit_site.hooks import write_generated
 
     docs = tmp / "docs"
     write_generated(ROOT, docs)

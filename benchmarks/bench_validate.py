@@ -50,9 +50,9 @@ sys.path.insert(0, str(HERE))
 
 from generate import make_case, make_cases  # noqa: E402
 
-from bundler.api import case_stats  # noqa: E402
-from bundler.load import split_front_matter  # noqa: E402
-from bundler.validate import validate_folder  # noqa: E402
+from bundler.present.stats import case_stats  # noqa: E402
+from bundler.case.load import split_front_matter  # noqa: E402
+from bundler.case.validate import validate_folder  # noqa: E402
 
 TARGET_SECONDS = 0.5
 TARGET_RATIO = 2.0

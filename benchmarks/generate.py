@@ -420,7 +420,7 @@ def make_cases(root, n: int, *, school_years: int = 1, documents: int = 20, seed
 if __name__ == "__main__":
     import tempfile
 
-    from bundler.validate import validate_folder
+    from bundler.case.validate import validate_folder
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="bundler-bench-")) / "case"
     folder = make_case(out)

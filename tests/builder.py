@@ -29,9 +29,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bundler.profiles import load_profile
-from bundler.rules import CheckResult, Finding, check_case
-from bundler.validate import validate_folder
+from bundler.checklist.profiles import load_profile
+from bundler.checklist import CheckResult, Finding, check_case
+from bundler.case.validate import validate_folder
 
 D = dt.date.fromisoformat
 

@@ -15,13 +15,13 @@ from builder import CaseBuilder
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
-from bundler import attendance
+from bundler.register import attendance
 from bundler.bundle import build_bundle, verify_bundle
 from bundler.cli import main
-from bundler.pdf import BundleError
-from bundler.rules import Context
-from bundler.profiles import load_profile
-from bundler.validate import validate_folder
+from bundler.bundle.render import BundleError
+from bundler.checklist import Context
+from bundler.checklist.profiles import load_profile
+from bundler.case.validate import validate_folder
 
 pytestmark = pytest.mark.slow
 

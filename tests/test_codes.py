@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bundler.codes import (
+from bundler.case.codes import (
     CODES_2006,
     CODES_2024,
     DEFENCE_CODES,

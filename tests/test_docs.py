@@ -33,7 +33,7 @@ def test_docs_copy_matches_shared(name: str) -> None:
 
 
 def test_checklist_ids_in_docs_are_implemented() -> None:
-    from bundler.rules import RULES
+    from bundler.checklist import RULES
 
     ids = sorted(set(re.findall(r"S444-\d\d", (ROOT / "docs" / "s444-checklist.md").read_text())))
     assert ids == sorted(RULES)

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from bundler import attendance
-from bundler.load import parse_yaml, split_front_matter
-from bundler.models import DOCUMENT_ADAPTER, Route
+from bundler.register import attendance
+from bundler.case.load import parse_yaml, split_front_matter
+from bundler.case.models import DOCUMENT_ADAPTER, Route
+from bundler.case.templates import template_names
 from bundler.letters import (
     ROAD_MAP,
     LetterError,
-    add_school_days,
-    add_weeks,
     letter_context,
     letter_docx,
     letter_html,
@@ -26,10 +25,10 @@ from bundler.letters import (
     new_case,
     render_letter,
     shared_mailbox_warning,
-    template_names,
     write_letters,
 )
-from bundler.validate import CaseFolder, validate_folder
+from bundler.register.calendar import add_school_days, add_weeks
+from bundler.case.validate import CaseFolder, validate_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_cases"
@@ -343,11 +342,11 @@ def test_letter_figures_come_from_the_engine(rich_case):
 
 
 def test_percentages_are_never_rounded_up_over_a_threshold():
-    from bundler.letters import _pct
+    from bundler.figures import percent
 
-    assert _pct(8996, 10000) == "89.9%"
-    assert _pct(9, 10) == "90.0%"
-    assert _pct(1, 0) == "not yet measurable"
+    assert percent(8996, 10000) == "89.9%"
+    assert percent(9, 10) == "90.0%"
+    assert percent(1, 0, none="not yet measurable") == "not yet measurable"
 
 
 def test_notice_improvement_period_and_front_matter(rich_case):

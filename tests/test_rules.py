@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from builder import D, POST, CaseBuilder, emailed, finding, hand, refs, school_days
 
-from bundler.api import check_folder
-from bundler.models import Route
-from bundler.rules import RULES, ROUTE_GROUPS, Status
+from bundler.checklist.run import check_folder
+from bundler.case.models import Route
+from bundler.checklist import RULES, ROUTE_GROUPS, Status
 
 PASS, FAIL, WARN, INFO, NA = Status.pass_, Status.fail, Status.warn, Status.info, Status.not_applicable
 PROS = "prosecution_444_1a"
@@ -366,11 +366,12 @@ def test_s444_23_warn_holiday_without_leave_record(case):
 def test_s444_24_info_figures(case):
     f = finding(case.check(), "S444-24")
     assert f.status == INFO
-    # School year: 115 days, 230 sessions, 38 unauthorised (19 Mondays): 192/230 = 83.5%,
+    # School year: 115 days, 230 sessions, 38 unauthorised (19 Mondays): 192/230,
     # 19 days and 19 x 6.5 = 123.5 hours lost. Offence period from 30 Sep: 95 days, 190
-    # sessions, the same 38 missed: 152/190 = 80.0%.
+    # sessions, the same 38 missed: 152/190 = 80.0%. 192/230 is 83.478%: figures are
+    # truncated to one place (83.4%), never rounded up (bundler.figures).
     assert (
-        "School year to date (from 2024-09-01): attendance 83.5% (persistent absence band), "
+        "School year to date (from 2024-09-01): attendance 83.4% (persistent absence band), "
         "0 authorised and 38 unauthorised sessions of 230 possible, learning lost 19 days (123.5 hours)"
     ) in f.message
     assert (
@@ -383,8 +384,9 @@ def test_s444_24_info_with_authorised_absence(case):
     case.set_marks(["2025-02-04", "2025-02-05", "2025-02-06"], "I")
     f = finding(case.check(), "S444-24")
     assert f.status == INFO
-    # 44 missed of 230: 186/230 = 80.9%; 22 days, 143 hours. Period: 146/190 = 76.8%.
-    assert "attendance 80.9% (persistent absence band), 6 authorised and 38 unauthorised sessions of 230 possible, learning lost 22 days (143 hours)" in f.message
+    # 44 missed of 230: 186/230 = 80.87%, truncated to 80.8%; 22 days, 143 hours.
+    # Period: 146/190 = 76.8%.
+    assert "attendance 80.8% (persistent absence band), 6 authorised and 38 unauthorised sessions of 230 possible, learning lost 22 days (143 hours)" in f.message
     assert "attendance 76.8%" in f.message
 
 
@@ -1090,7 +1092,7 @@ def test_s444_91_warn_long_gap(case):
 
 
 def test_s444_92_pass_known_template(case, monkeypatch):
-    monkeypatch.setattr("bundler.rules.toolkit_template_names", lambda: ["attendance-concern"])
+    monkeypatch.setattr("bundler.checklist.s9_bundle.template_names", lambda: ["attendance-concern"])
     case.docs["2024-09-20-letter-p2-concern.md"]["template"] = "attendance-concern"
     f = finding(case.check(), "S444-92")
     assert f.status == PASS
@@ -1110,7 +1112,11 @@ def test_s444_92_fail_partial_is_not_a_template(case, monkeypatch, tmp_path):
     letters.mkdir(parents=True)
     for name in ("notice-to-improve.md.j2", "_letterhead.md.j2"):
         (letters / name).write_text("", encoding="utf-8")
-    monkeypatch.setattr("bundler.render.templates_dir", lambda: tmp_path / "templates")
+    monkeypatch.setattr("bundler.case.templates.letters_dir", lambda: letters)
+    from bundler.case.templates import template_names
+
+    template_names.cache_clear()
+    monkeypatch.setattr("bundler.checklist.s9_bundle.template_names", template_names)
     case.docs["2024-09-20-letter-p2-concern.md"]["template"] = "_letterhead"
     f = finding(case.check(), "S444-92")
     assert f.status == FAIL

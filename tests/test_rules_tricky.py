@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from builder import D, finding, hand, refs
 
-from bundler.rules import Status
+from bundler.checklist import Status
 
 PASS, FAIL, WARN, NA = Status.pass_, Status.fail, Status.warn, Status.not_applicable
 

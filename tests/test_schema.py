@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from bundler.api import write_schemas
 from bundler.cli import main
-from bundler.models import json_schemas
+from bundler.case.schema import json_schemas
 
 SCHEMAS = Path(__file__).parent.parent / "schemas"
 

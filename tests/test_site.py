@@ -1,4 +1,4 @@
-"""The toolkit site (mkdocs.yml, site/, bundler/site.py).
+"""The toolkit site (mkdocs.yml, site/, site/hooks/toolkit_site/).
 
 Fast tests check the data the site is built from (the rule -> step mapping, the figures
 written pages quote). Slow tests build the site with ``mkdocs build --strict`` once per
@@ -29,10 +29,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from bundler import site
-from bundler.codes import CODES_2006, CODES_2024, MAPPING_2006_TO_2024
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "site" / "hooks"))
+from toolkit_site import common as site  # noqa: E402  (the hook's own folder is its import path)
+from toolkit_site.build import Build  # noqa: E402
+from bundler.case.codes import CODES_2006, CODES_2024, MAPPING_2006_TO_2024
 from bundler.letters import ROAD_MAP, list_templates
-from bundler.rules import RULES
+from bundler.checklist import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_SRC = ROOT / "site"
@@ -55,7 +57,7 @@ def test_every_step_has_a_written_page_and_every_template_a_step():
 
 
 def test_written_pages_quote_only_figures_the_tool_defines():
-    facts = site.Build(ROOT, parallel=False).facts
+    facts = Build(ROOT, parallel=False).facts
     for page in SITE_SRC.rglob("*.md"):
         for name in re.findall(r"\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}", page.read_text(encoding="utf-8")):
             assert name in facts, f"{page.relative_to(ROOT)} quotes {{{{ {name} }}}}, which bundler.site does not define"
@@ -69,7 +71,7 @@ def test_fill_facts_warns_on_an_unknown_name(caplog):
 
 
 def test_no_written_page_hides_a_generated_one():
-    build = site.Build(ROOT, parallel=False)
+    build = Build(ROOT, parallel=False)
     generated = {"checklist.md", "reference/codes.md", "reference/thresholds.md", "reference/profiles.md",
                  "reference/cli.md", "reference/case-format.md", "reference/extensions.md", "reference/schemas.md",
                  "letters/index.md", "samples/index.md"}
@@ -79,12 +81,12 @@ def test_no_written_page_hides_a_generated_one():
 
 
 def test_thumbnails_are_optional_and_come_in_page_order(tmp_path):
-    assert site.Build(tmp_path).thumbnails("EX-2025-001") == []
+    assert Build(tmp_path).thumbnails("EX-2025-001") == []
     folder = tmp_path / "docs" / "thumbnails"
     folder.mkdir(parents=True)
     for name in ("EX-1-p10.png", "EX-1-p2.png", "EX-1-register.png", "EX-1-p1.png", "EX-10-p1.png", "notes.txt"):
         (folder / name).write_bytes(b"")
-    assert [p.name for p in site.Build(tmp_path).thumbnails("EX-1")] == ["EX-1-p1.png", "EX-1-p2.png", "EX-1-p10.png", "EX-1-register.png"]
+    assert [p.name for p in Build(tmp_path).thumbnails("EX-1")] == ["EX-1-p1.png", "EX-1-p2.png", "EX-1-p10.png", "EX-1-register.png"]
 
 
 def test_sample_stories_and_check_report_helpers():
@@ -178,7 +180,7 @@ def test_reference_pages_come_from_the_package(built):
     import json
 
     from bundler.cli import main
-    from bundler.models import json_schemas
+    from bundler.case.schema import json_schemas
 
     cli = page_text(built, "reference/cli")
     for name, cmd in main.commands.items():
@@ -191,10 +193,10 @@ def test_reference_pages_come_from_the_package(built):
         assert json.loads((built / "reference" / "schemas" / name).read_text(encoding="utf-8")) == schema
     thresholds = page_text(built, "reference/thresholds")
     assert "19.0" in thresholds  # 90% of a 190-day year: 19 days, from days_lost_table
-    for case_id in site.Build(ROOT, parallel=False).case_ids:
+    for case_id in Build(ROOT, parallel=False).case_ids:
         sample = page_text(built, f"samples/{case_id}")
         assert "Check report" in sample
-        for png in site.Build(ROOT, parallel=False).thumbnails(case_id):
+        for png in Build(ROOT, parallel=False).thumbnails(case_id):
             assert (built / "samples" / "thumbnails" / png.name).read_bytes() == png.read_bytes()
 
 
@@ -389,8 +391,8 @@ def _click_and_search(browser, served: str, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_the_forked_worker_gives_what_the_inline_render_gives():
     """The sample checks and letter previews are the same from the forked child."""
-    inline = site.Build(ROOT, parallel=False).work
-    worker = site.Build(ROOT, parallel=True)
+    inline = Build(ROOT, parallel=False).work
+    worker = Build(ROOT, parallel=True)
     worker.start()
     assert worker.work == inline
-    assert worker._pid is None and worker._out is None
+    assert worker.sample_work._pid is None and worker.sample_work._out is None

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bundler.load import Limits
-from bundler.validate import validate_folder
+from bundler.case.load import Limits
+from bundler.case.validate import validate_folder
 
 BROKEN = Path(__file__).parent / "broken_cases"
 SAMPLES = Path(__file__).parent.parent / "sample_cases"
@@ -107,7 +107,7 @@ def test_validating_leaves_the_folder_unchanged(tmp_path: Path, name: str) -> No
     case = _copy_sample(tmp_path, name)
     before = _tree_digest(case)
     validate_folder(case)
-    from bundler.api import check_folder
+    from bundler.checklist.run import check_folder
 
     check_folder(case)
     assert _tree_digest(case) == before

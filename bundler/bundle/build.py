@@ -1,0 +1,140 @@
+"""``bundler build``: validate, check, plan, render, assemble, write.
+
+Takes a case folder and an output path; gives a ``BuildResult``. The bundle is written
+atomically (a temporary file beside the output, renamed into place), never into the case
+folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from ..case.load import Limits
+from ..case.validate import CaseFolder, validate_folder
+from ..checklist import CheckResult, check_case, load_profile
+from ..errors import BundleError
+from ..output import atomic_write_with
+from .assemble import assemble
+from .generated import attendance_part, front_matter_jobs
+from .parts import document_part
+from .plan import DOCUMENT_SECTIONS, BuildResult, Generated, Section, assign_pages, batches
+from .render import WARN_PAGES, BatchJob, Renderer, RenderJob, default_cache_dir
+
+
+def build_bundle(
+    folder: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    draft: bool = False,
+    profile: str | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[str], None] | None = None,
+    cache_dir: Path | None | bool = True,
+    workers: int | None = None,
+) -> BuildResult:
+    """Build the referral bundle PDF for a case folder, written atomically to ``output``."""
+    limits = limits or Limits()
+    note = progress or _quiet
+    root = Path(folder)
+    out = Path(output)
+    refuse_output_inside(root, out)
+    case, result = checked_case(root, limits, profile, draft)
+    warnings: list[str] = []
+    cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
+    with Renderer(cache, workers) as renderer:
+        note("preparing documents")
+        generated = plan_sections(case, result, limits)
+        render_parts(renderer, case, result, generated, draft, note)
+        writer, total, manifest = lay_out_and_assemble(case, result, generated, renderer, draft, note, warnings)
+    # straight to a temporary file beside the output, renamed into place: the PDF is
+    # never held in memory as bytes
+    atomic_write_with(out, writer.write)
+    return BuildResult(out, total, result.ready, draft, warnings, manifest)
+
+
+def _quiet(message: str) -> None:
+    """The progress callback when nobody is watching."""
+
+
+def checked_case(root: Path, limits: Limits, profile: str | None, draft: bool) -> tuple[CaseFolder, CheckResult]:
+    """The validated case and its check result; refuses an invalid case, and a case that
+    is not ready unless ``draft``."""
+    validation = validate_folder(root, limits)
+    if validation.case is None:
+        raise BundleError(f"{root}: the case is invalid ({len(validation.problems)} problems); run bundler validate")
+    case = validation.case
+    result = check_case(case, load_profile(profile or case.case.referral.profile))
+    if not result.ready and not draft:
+        raise BundleError(f"{root}: not ready to refer ({', '.join(result.failing_rules)} failing); fix these, or build with --draft")
+    return case, result
+
+
+def plan_sections(case: CaseFolder, result: CheckResult, limits: Limits) -> Generated:
+    """Every section of the bundle with its parts (documents read, nothing rendered yet)."""
+    doc_sections: list[Section] = []
+    for letter, title, types in DOCUMENT_SECTIONS:
+        parts = [document_part(doc, case, letter, limits) for doc in case.documents if doc.meta.type in types]
+        if parts:
+            doc_sections.append(Section(letter, title, parts))
+    return Generated.around(doc_sections, attendance_part(case, result))
+
+
+def render_parts(renderer: Renderer, case: CaseFolder, result: CheckResult, generated: Generated, draft: bool, note: Callable[[str], None]) -> None:
+    """Render the documents and the attendance evidence, and lay out the front matter once
+    to count its pages.
+
+    The generated sections' page counts barely depend on the numbers they print, so a
+    first layout (placeholder numbers, no PDF) runs alongside the documents.
+    """
+    assign_pages(generated.sections, estimate=True)
+    first_layout = front_matter_jobs(case, result, generated, draft, layout_only=True)
+    doc_batches = batches([s for s in generated.sections[3:]])
+    evidence = generated.attendance
+    assert evidence.job is not None
+    units: list[BatchJob | RenderJob] = [BatchJob(tuple(p.job for p in batch if p.job is not None)) for batch in doc_batches]
+    units += [evidence.job, *first_layout]
+    note(f"rendering {sum(len(b) for b in doc_batches) + 1} parts")
+    rendered = renderer.render(units)
+    for batch, done in zip(doc_batches, rendered):
+        ends = done.starts[1:] + (done.pages,)
+        for part, start, end in zip(batch, done.starts, ends):
+            part.pdf, part.page_offset, part.pages, part.job = done.pdf, start, end - start, None
+    done = rendered[len(doc_batches)]
+    evidence.pdf, evidence.pages, evidence.job = done.pdf, done.pages, None
+    for part, done in zip(generated.parts, rendered[len(doc_batches) + 1 :]):
+        part.pages = done.pages
+
+
+def lay_out_and_assemble(case, result, generated: Generated, renderer, draft, note, warnings):
+    """Settle the page numbers of the generated sections, render them, merge."""
+    sections = generated.sections
+    # The generated parts print page numbers, which depend on their own page counts:
+    # render with the current numbering until the counts settle (usually once).
+    for _ in range(4):
+        assign_pages(sections)
+        before = [p.pages for p in generated.parts]
+        note("laying out index and checklist")
+        for part, done in zip(generated.parts, renderer.render(front_matter_jobs(case, result, generated, draft))):
+            part.pdf, part.pages = done.pdf, done.pages
+        if before == [p.pages for p in generated.parts]:
+            break
+    else:  # pragma: no cover - page counts oscillating is not expected
+        raise BundleError("the index and checklist did not settle on a page count")
+    assign_pages(sections)
+    total = sum(p.total_pages for s in sections for p in s.parts)
+    if total > WARN_PAGES:
+        warnings.append(f"the bundle has {total} pages, more than {WARN_PAGES}: consider whether every document is needed")
+
+    note("merging")
+    writer, manifest = assemble(case, result, sections, total, draft)
+    return writer, total, manifest
+
+
+def refuse_output_inside(root: Path, out: Path) -> None:
+    try:
+        out.resolve().relative_to(root.resolve())
+    except ValueError:
+        return
+    raise BundleError(f"{out}: the bundle must be written outside the case folder (the case folder is never written to)")

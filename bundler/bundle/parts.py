@@ -1,0 +1,271 @@
+"""Each document of the case as a part of the bundle: its pages, or the HTML to render.
+
+Takes a validated document; gives a ``Part``: a PDF kept as it is (checked, with its own
+outline), or a page of HTML for the renderer (Markdown, Word, email, image). Refuses,
+naming the file, anything that cannot be shown as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import html as htmllib
+import io
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..case.load import Limits
+from ..case.models import EmailServed, HandServed
+from ..case.validate import CaseDocument, CaseFolder
+from .. import figures
+from ..errors import BundleError
+from ..present.jinja import render
+from .plan import Part
+from .convert import DOCX_BODY
+from .render import RenderJob, css_url
+
+
+def render_page(template: str, **context) -> str:
+    """A bundle page from its template (templates/bundle/), with the bundle's stylesheet."""
+    return render(f"bundle/{template}", css_url=css_url(), **context)
+
+
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+#: raw HTML elements that fetch, embed or run something; other raw HTML is shown as text
+_ACTIVE_HTML = re.compile(r"<\s*(link|img|image|iframe|object|embed|script|style|base|meta|svg|video|audio|source|frame)\b", re.I)
+
+
+def _markdown_html(text: str, label: str) -> str:
+    """Markdown to HTML with raw HTML escaped, never passed through.
+
+    Images must be files beside the document (the fetcher enforces the case folder);
+    an image or link that names another scheme (file:, javascript:, data:) fails the
+    build, naming the document, rather than being dropped silently.
+    """
+    from markdown_it import MarkdownIt
+
+    active = _ACTIVE_HTML.search(text)
+    if active:
+        line = text[: active.start()].count("\n") + 1
+        raise BundleError(
+            f"{label}: body line {line}: raw HTML <{active.group(1)}> is not allowed in a bundle document (it could fetch or embed files); remove it"
+        )
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    md.validateLink = lambda url: True  # judged below, so that a refusal is reported
+    tokens = md.parse(text)
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "image":
+                src = str(child.attrGet("src") or "")
+                if ":" in src.split("/", 1)[0] or src.startswith("/"):
+                    raise BundleError(f"{label}: refused image {src}: only files inside the case folder may be used")
+            elif child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                scheme = href.split(":", 1)[0].lower() if ":" in href.split("/", 1)[0] else ""
+                if scheme not in ("", "http", "https", "mailto", "tel"):
+                    raise BundleError(f"{label}: refused link {href}")
+    return md.renderer.render(tokens, md.options, {})
+
+
+def type_label(doc: CaseDocument) -> str:
+    meta = doc.meta
+    kind = getattr(meta, "kind", None)
+    base = meta.type.replace("_", " ")
+    return f"{base} ({kind.value.replace('_', ' ')})" if kind is not None and hasattr(kind, "value") else base
+
+
+def _details(doc: CaseDocument, case) -> list[tuple[str, str]]:
+    meta = doc.meta
+    rows: list[tuple[str, str]] = []
+
+    def who(pid: str) -> str:
+        parent = case.parent(pid)
+        return f"{parent.name} ({pid})" if parent else pid
+
+    if getattr(meta, "to", None):
+        rows.append(("To", who(meta.to)))
+    served = getattr(meta, "served", None)
+    if served is not None:
+        text = served.method.replace("_", " ")
+        if isinstance(served, HandServed):
+            parts = [p for p in (served.handed_at and figures.date_time(served.handed_at), served.handed_by and f"by {served.handed_by}", served.recipient and f"to {who(served.recipient)}") if p]
+            text += ": " + ", ".join(parts) if parts else ""
+        elif isinstance(served, EmailServed):
+            text += f" to {served.address}" + (f", sent {figures.date_time(served.sent_at)}" if served.sent_at else "") + f", read receipt {served.read_receipt.value}" + (f" ({figures.date_time(served.read_at)})" if served.read_at else "")
+        rows.append(("Served", text))
+    for name, label in (("invited", "Invited"), ("attended", "Attended"), ("parents", "Parents"), ("offered_to", "Offered to")):
+        value = getattr(meta, name, None)
+        if isinstance(value, list):
+            rows.append((label, ", ".join(who(p) for p in value) or "nobody"))
+    for name, label in (("outcome", "Outcome"), ("status", "Status"), ("decision", "Decision"), ("witness", "Witness")):
+        value = getattr(meta, name, None)
+        if value is not None:
+            rows.append((label, str(getattr(value, "value", value)).replace("_", " ")))
+    for name, label in (("review_date", "Review date"), ("start", "Start"), ("end", "End"), ("issued_on", "Issued on")):
+        value = getattr(meta, name, None)
+        if isinstance(value, dt.date):
+            rows.append((label, figures.long_date(value)))
+    return rows
+
+
+def document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: Limits) -> Part:
+    """The part for one document: a PDF kept as it is, or HTML to render (``part.job``)."""
+    label = doc.path
+    part = Part(key=doc.path, section=section, title=doc.meta.title, date=doc.meta.date, doc=doc)
+    path = folder.root / doc.path
+
+    def wrap(body_html: str) -> None:
+        html = render_page(
+            "document.html.j2",
+            title=doc.meta.title,
+            meta=doc.meta,
+            type_label=type_label(doc),
+            details=_details(doc, folder.case),
+            path=doc.path,
+            body=Markup(body_html),  # built here, user text already escaped
+        )
+        deps = tuple(f.sha256 for f in folder.files if f.path.startswith("documents/") and f.path.rsplit("/", 1)[-1] in html)
+        part.job = RenderJob(html, label, folder.root, limits.max_attachment_bytes, deps)
+
+    if doc.kind == "markdown":
+        wrap(_markdown_html(doc.body or "", label))
+    elif doc.kind == "pdf":
+        data = path.read_bytes()
+        reader = read_input_pdf(data, label)
+        part.pdf, part.pages = data, len(reader.pages)
+        part.outline = outline_of(reader)
+    elif doc.kind == "docx":
+        # converted in the render worker, and only when the part is not in the cache
+        wrap(DOCX_BODY)
+        part.job = replace(part.job, docx=str(path))
+    elif doc.kind == "image":
+        _check_image(path, label)
+        wrap(f'<div class="image-page"><img src="{htmllib.escape(path.name)}" alt="{htmllib.escape(doc.meta.title)}"></div>')
+    elif doc.kind == "eml":
+        body, attachments = _eml_html(path, label, limits)
+        wrap(body)
+        for name, data in attachments:
+            reader = read_input_pdf(data, f"{label} (attachment {name})")
+            part.attachments.append(Part(key=f"{doc.path}#{name}", section=section, title=f"Attachment: {name}", date=doc.meta.date, pdf=data, pages=len(reader.pages), outline=outline_of(reader)))
+    else:  # pragma: no cover - load.py only produces the kinds above
+        raise BundleError(f"{label}: unsupported document kind {doc.kind}")
+    return part
+
+
+def _check_image(path: Path, label: str) -> None:
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns past its own limit; ours is lower and gives a named error
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise BundleError(f"{label}: the image is {width}x{height} pixels, over the {MAX_IMAGE_PIXELS // 1_000_000} megapixel limit (a decompression bomb?)")
+            image.verify()
+    except BundleError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise BundleError(f"{label}: cannot be read as an image ({exc})") from None
+
+
+READ_RECEIPT_HEADERS = ("Disposition-Notification-To", "Return-Receipt-To", "Read-Receipt-To", "X-Confirm-Reading-To")
+
+
+def _eml_html(path: Path, label: str, limits: Limits) -> tuple[str, list[tuple[str, bytes]]]:
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    esc = htmllib.escape
+    rows = []
+    for header in ("From", "To", "Cc", "Date", "Subject", *READ_RECEIPT_HEADERS):
+        value = message.get(header)
+        if value:
+            rows.append(f"<tr><td>{esc(header)}</td><td>{esc(str(value))}</td></tr>")
+    body_part = message.get_body(preferencelist=("plain", "html"))
+    text = ""
+    if body_part is not None:
+        text = body_part.get_content()
+        if body_part.get_content_type() == "text/html":
+            import re
+
+            text = re.sub(r"<[^>]+>", "", text)
+            text = htmllib.unescape(text)
+    pdfs: list[tuple[str, bytes]] = []
+    listed: list[str] = []
+    images: list[str] = []
+    for attachment in message.iter_attachments():
+        name = attachment.get_filename() or "attachment"
+        data = attachment.get_payload(decode=True) or b""
+        if len(data) > limits.max_attachment_bytes:
+            raise BundleError(f"{label}: attachment {name} is over the size limit")
+        ctype = attachment.get_content_type()
+        if ctype == "application/pdf" or name.lower().endswith(".pdf"):
+            pdfs.append((name, data))
+            listed.append(f"{esc(name)} (follows this email)")
+        elif ctype.startswith("image/") and ctype in ("image/png", "image/jpeg"):
+            import base64
+
+            images.append(f'<p><strong>{esc(name)}</strong></p><div class="image-page"><img src="data:{ctype};base64,{base64.b64encode(data).decode()}" alt="{esc(name)}"></div>')
+            listed.append(f"{esc(name)} (shown below)")
+        else:
+            listed.append(f"{esc(name)} ({esc(ctype)}, not reproduced)")
+    html = '<table class="email-headers">' + "".join(rows) + "</table>"
+    if listed:
+        html += "<p><strong>Attachments:</strong> " + "; ".join(listed) + "</p>"
+    html += f'<div class="email-body">{esc(text)}</div>' + "".join(images)
+    return html, pdfs
+
+
+def outline_of(reader) -> list:
+    """An embedded PDF's outline as [(title, page_offset, children)]."""
+
+    def walk(items) -> list:
+        out: list = []
+        for item in items:
+            if isinstance(item, list):
+                if out:
+                    out[-1][2].extend(walk(item))
+                continue
+            try:
+                page = reader.get_destination_page_number(item)
+            except (KeyError, ValueError, AttributeError, IndexError):
+                continue
+            if page is None or page < 0:
+                continue
+            out.append((str(item.title), page, []))
+        return out
+
+    try:
+        return walk(reader.outline)
+    except (KeyError, ValueError, AttributeError, IndexError, TypeError):
+        return []
+def read_input_pdf(data: bytes, label: str):
+    """Open a PDF from the case folder, refusing encrypted, corrupt or empty files."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise BundleError(f"{label}: is not a PDF file (it does not start with %PDF-)")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise BundleError(f"{label}: is encrypted; save an unprotected copy and add that instead")
+        count = len(reader.pages)
+        for page in reader.pages:
+            page.get_contents()  # decode now: a truncated or corrupt stream fails here, named
+    except BundleError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError) as exc:
+        raise BundleError(f"{label}: cannot be read as a PDF ({type(exc).__name__}: {exc})") from None
+    if count == 0:
+        raise BundleError(f"{label}: the PDF has no pages")
+    return reader

@@ -1,0 +1,158 @@
+"""The plan of a bundle: its sections and parts, their order, and their page numbers.
+
+Takes the case's documents; gives the sections (A referral, B attendance evidence,
+C chronology, then the document sections from D, lettered without gaps), each holding
+its parts, numbered from page 1 on the cover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..case.models import Route
+
+if TYPE_CHECKING:
+    from ..case.validate import CaseDocument
+    from .render import RenderJob
+
+
+DOCUMENT_SECTIONS = [
+    ("D", "Correspondence", ("letter", "email")),
+    ("E", "Meetings", ("meeting",)),
+    ("F", "Contract and plans", ("contract", "plan")),
+    ("G", "Support", ("support", "medical", "pupil_voice")),
+    ("H", "Notices and warnings", ("notice", "penalty_notice")),
+    ("I", "Other documents", ("witness_statement", "leave", "decision", "other")),
+]
+
+
+ROUTE_TITLES = {
+    Route.penalty_notice: ("Penalty notice", "Request for a penalty notice: Education Act 1996 s444 and s444A"),
+    Route.notice_to_improve: ("Notice to improve", "Notice to improve before a penalty notice (national framework, 2024)"),
+    Route.prosecution_444_1: ("Prosecution, s444(1)", "Prosecution: Education Act 1996 s444(1), failure to secure regular attendance"),
+    Route.prosecution_444_1a: ("Prosecution, s444(1A)", "Prosecution: Education Act 1996 s444(1A), knowing failure to secure regular attendance"),
+    Route.education_supervision_order: ("Education supervision order", "Application for an education supervision order: Education Act 1996 s447"),
+}
+
+
+@dataclass
+class Part:
+    """A run of pages in the bundle: a generated page set, or one document."""
+
+    key: str
+    section: str  # letter
+    title: str
+    date: dt.date | None = None
+    pdf: bytes = b""
+    pages: int = 0
+    first_page: int = 0  # 1-based bundle page, assigned when laid out
+    doc: CaseDocument | None = None
+    outline: list = field(default_factory=list)  # embedded PDF's own outline: [(title, page_offset, children)]
+    attachments: list["Part"] = field(default_factory=list)  # e.g. an email's PDF attachments
+    job: RenderJob | None = None  # HTML still to render (documents are rendered together)
+    page_offset: int = 0  # where this part starts in ``pdf`` (a batch holds several parts)
+
+    @property
+    def last_page(self) -> int:
+        return self.first_page + self.total_pages - 1
+
+    @property
+    def total_pages(self) -> int:
+        return self.pages + sum(a.pages for a in self.attachments)
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    pages: int
+    ready: bool
+    draft: bool
+    warnings: list[str]
+    manifest: dict[str, Any]
+
+
+@dataclass
+class Section:
+    letter: str
+    title: str
+    parts: list[Part]
+
+    @property
+    def first_page(self) -> int:
+        return self.parts[0].first_page if self.parts else 0
+
+
+#: documents rendered together in one WeasyPrint document (within a section)
+BATCH_SIZE = 8
+
+
+def batches(doc_sections: list[Section]) -> list[list[Part]]:
+    """Consecutive documents to render together, from the case's content alone (never
+    from the cache), so that the same case folder always gives the same bytes."""
+    batches: list[list[Part]] = []
+    for section in doc_sections:
+        current: list[Part] = []
+        for part in section.parts:
+            if part.job is None:
+                continue
+            current.append(part)
+            if len(current) == BATCH_SIZE:
+                batches.append(current)
+                current = []
+        if current:
+            batches.append(current)
+    return batches
+
+
+@dataclass
+class Generated:
+    """The sections bundler writes itself around the documents (A referral, B, C)."""
+
+    cover: Part
+    index: Part
+    checklist: Part
+    chronology: Part
+    attendance: Part
+    sections: list[Section]
+
+    @property
+    def parts(self) -> list[Part]:
+        return [self.cover, self.index, self.checklist, self.chronology]
+
+    @classmethod
+    def around(cls, doc_sections: list[Section], attendance_part: Part) -> Generated:
+        cover = Part(key="cover", section="A", title="Cover")
+        index = Part(key="index", section="A", title="Index")
+        checklist = Part(key="checklist", section="A", title="Section 444 checklist")
+        chronology = Part(key="chronology", section="C", title="Chronology")
+        sections = [
+            Section("A", "Referral", [cover, index, checklist]),
+            Section("B", "Attendance evidence", [attendance_part]),
+            Section("C", "Chronology", [chronology]),
+            *doc_sections,
+        ]
+        # document sections are lettered on from D without gaps, as present
+        for i, section in enumerate(sections[3:]):
+            section.letter = chr(ord("D") + i)
+            for part in section.parts:
+                part.section = section.letter
+        return cls(cover, index, checklist, chronology, attendance_part, sections)
+
+
+def assign_pages(sections: list[Section], *, estimate: bool = False) -> None:
+    """Number the parts in order; ``estimate`` counts a part not yet rendered as one page."""
+    page = 1
+    for section in sections:
+        for part in section.parts:
+            part.first_page = page
+            page += part.total_pages or (1 if estimate else 0)
+
+
+def label_of(sections: list[Section], page: int) -> str:
+    for section in sections:
+        if section.parts and section.first_page <= page <= section.parts[-1].last_page:
+            return f"{section.letter}{page - section.first_page + 1}"
+    return str(page)

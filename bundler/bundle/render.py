@@ -1,0 +1,284 @@
+"""HTML -> PDF with WeasyPrint, through a content-hash cache, on every core.
+
+Takes render jobs (one HTML document each, or a batch of short documents rendered as
+one); gives their PDF bytes and page counts. Safety: WeasyPrint gets a URL fetcher that
+serves ``data:`` URLs, files inside the case folder's ``documents/`` and the package's
+own assets, and refuses everything else (network, ``file:///etc/passwd``, attachments
+pointing outside) by stopping the render; the build then fails naming the document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ..errors import BundleError
+from ..present.jinja import assets_dir
+
+
+def css_url() -> str:
+    """The bundle stylesheet, as the URL the fetcher serves."""
+    return (assets_dir() / "bundle.css").as_uri()
+
+
+#: pages per document before the build warns (a bundle should stay readable)
+WARN_PAGES = 350
+
+
+def _fetcher_class():
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class Refused(FatalURLFetchingError):
+        pass
+
+    class CaseFetcher(URLFetcher):
+        """Serves only data: URLs and files under the allowed roots; refuses the rest."""
+
+        def __init__(self, roots: list[Path], max_bytes: int):
+            super().__init__(fail_on_errors=True, allowed_protocols={"file", "data"})
+            self.roots = [r.resolve() for r in roots]
+            self.max_bytes = max_bytes
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                if len(url) > self.max_bytes * 2:
+                    self.refused.append(url[:60] + "...")
+                    raise Refused(f"embedded data too large: {url[:60]}...")
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if any(path == root or root in path.parents for root in self.roots) and path.is_file():
+                    if path.stat().st_size > self.max_bytes:
+                        self.refused.append(url)
+                        raise Refused(f"file too large: {url}")
+                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _content_type(path)})
+            self.refused.append(url)
+            raise Refused(f"refused to fetch {url}: only files inside the case folder may be used")
+
+    return CaseFetcher
+
+
+def _content_type(path: Path) -> str:
+    return {
+        ".css": "text/css",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".svg": "image/svg+xml",
+        ".ttf": "font/ttf",
+    }.get(path.suffix.lower(), "application/octet-stream")
+
+
+@dataclass
+class RenderedPart:
+    """A piece of the bundle rendered to PDF; a batch also gives where each job starts."""
+
+    pdf: bytes
+    pages: int
+    starts: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One HTML document to render; ``deps`` are hashes of case files it may fetch."""
+
+    html: str
+    label: str
+    case_root: Path | None
+    max_bytes: int = 50 * 1024 * 1024
+    deps: tuple[str, ...] = ()
+    #: lay out only, to count pages (no PDF written)
+    layout_only: bool = False
+    #: a Word file whose converted body replaces render.DOCX_BODY in ``html``
+    docx: str | None = None
+
+    def cache_key(self) -> str:
+        from importlib.metadata import version
+
+        from .. import __version__
+
+        digest = hashlib.sha256()
+        for part in (__version__, version("weasyprint"), version("pydyf"), str(self.case_root), str(self.layout_only), *self.deps, self.html):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+
+def default_cache_dir() -> Path:
+    """Rendered parts are cached here, never in the case folder (BUNDLER_CACHE_DIR overrides)."""
+    env = os.environ.get("BUNDLER_CACHE_DIR")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bundler" / "parts"
+
+
+def _job_html(job: RenderJob) -> str:
+    if not job.docx:
+        return job.html
+    from .convert import DOCX_BODY, docx_html
+
+    return job.html.replace(DOCX_BODY, docx_html(Path(job.docx), job.label))
+
+
+def _render_job(job: RenderJob) -> RenderedPart:
+    return html_to_pdf(_job_html(job), label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only)
+
+
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """Several documents rendered as one WeasyPrint document, each from a new page.
+
+    Every render pays a fixed cost (CSS, fonts, subsetting, writing), so short
+    documents are cheaper together. Batches are made from the case's content alone,
+    so the bundle's bytes never depend on what happens to be in the cache.
+    """
+
+    jobs: tuple[RenderJob, ...]
+
+    def cache_key(self) -> str:
+        digest = hashlib.sha256(b"batch")
+        for job in self.jobs:
+            digest.update(job.cache_key().encode())
+        return digest.hexdigest()
+
+
+def _render_batch(batch: BatchJob) -> RenderedPart:
+    first = batch.jobs[0]
+    try:
+        htmls = [_job_html(job) for job in batch.jobs]
+        head = htmls[0][: htmls[0].index("<body")]
+        bodies = []
+        for i, html in enumerate(htmls):
+            match = _BODY.search(html)
+            style = "" if i == 0 else ' style="break-before: page"'
+            bodies.append(f'<div class="bundler-part"{style}><a id="bundler-part-{i}"></a>{match.group(1) if match else ""}</div>')
+        html = head + "<body>" + "".join(bodies) + "</body></html>"
+        document = _layout(html, label="batch", case_root=first.case_root, max_bytes=first.max_bytes)
+        starts = [next(n for n, page in enumerate(document.pages) if f"bundler-part-{i}" in page.anchors) for i in range(len(htmls))]
+        return RenderedPart(document.write_pdf(), len(document.pages), tuple(starts))
+    except (BundleError, StopIteration):
+        # render one by one: the failing document is then named, or the batch was unusual
+        return _join([_render_job(job) for job in batch.jobs])
+
+
+def _join(parts: list[RenderedPart]) -> RenderedPart:
+    """Parts rendered one by one, joined into one batch result."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    starts, page = [], 0
+    for part in parts:
+        starts.append(page)
+        for p in PdfReader(io.BytesIO(part.pdf)).pages:
+            writer.add_page(p)
+        page += part.pages
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return RenderedPart(buffer.getvalue(), page, tuple(starts))
+
+
+def _render_unit(unit) -> RenderedPart:
+    return _render_batch(unit) if isinstance(unit, BatchJob) else _render_job(unit)
+
+
+class Renderer:
+    """Renders jobs through a content-hash cache, the misses on every core.
+
+    The cache keys on the HTML, the files it may fetch, and the tool versions, so an
+    edit to one document re-renders only that document.
+    """
+
+    #: below this many parts to render, worker start-up costs more than it saves
+    min_parallel = 8
+
+    def __init__(self, cache_dir: Path | None = None, workers: int | None = None):
+        self.cache_dir = cache_dir
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._pool = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def _cached(self, key: str) -> RenderedPart | None:
+        if self.cache_dir is None:
+            return None
+        path = self.cache_dir / key[:2] / f"{key}.pdf"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        info = json.loads(path.with_suffix(".pages").read_text())
+        return RenderedPart(data, info["pages"], tuple(info["starts"]))
+
+    def _store(self, key: str, part: RenderedPart) -> None:
+        if self.cache_dir is None:
+            return
+        from ..output import atomic_write_bytes, atomic_write_text
+
+        folder = self.cache_dir / key[:2]
+        atomic_write_text(folder / f"{key}.pages", json.dumps({"pages": part.pages, "starts": list(part.starts)}))
+        atomic_write_bytes(folder / f"{key}.pdf", part.pdf)
+
+    def render(self, jobs: list) -> list[RenderedPart]:
+        """Render RenderJobs and BatchJobs, in order."""
+        keys = [job.cache_key() for job in jobs]
+        results: list[RenderedPart | None] = [self._cached(k) for k in keys]
+        missing = [i for i, r in enumerate(results) if r is None]
+        if len(missing) >= self.min_parallel and self.workers > 1:
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                # fonts are loaded once here, so the forked workers start warm
+                html_to_pdf("<p>bundler</p>", label="warm-up", case_root=None)
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            rendered = list(self._pool.map(_render_unit, [jobs[i] for i in missing]))
+        else:
+            rendered = [_render_unit(jobs[i]) for i in missing]
+        for i, part in zip(missing, rendered):
+            self._store(keys[i], part)
+            results[i] = part
+        return results  # type: ignore[return-value]
+
+
+def _layout(html: str, *, label: str, case_root: Path | None, max_bytes: int):
+    """Lay out one HTML document with WeasyPrint through the safe fetcher.
+
+    ``label`` names the document in errors. Anything the fetcher refuses fails the build.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    roots = [assets_dir()] + ([case_root / "documents"] if case_root else [])
+    fetcher = _fetcher_class()(roots, max_bytes)
+    base = (case_root / "documents").resolve().as_uri() + "/" if case_root else assets_dir().as_uri() + "/"
+    try:
+        document = HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+    except FatalURLFetchingError as exc:
+        cause = exc.__cause__ or exc
+        raise BundleError(f"{label}: {cause}") from None
+    if fetcher.refused:
+        raise BundleError(f"{label}: refused to fetch {', '.join(fetcher.refused)}")
+    return document
+
+
+def html_to_pdf(html: str, *, label: str, case_root: Path | None, max_bytes: int = 50 * 1024 * 1024, layout_only: bool = False) -> RenderedPart:
+    """Render one HTML document to PDF (or only count its pages)."""
+    document = _layout(html, label=label, case_root=case_root, max_bytes=max_bytes)
+    return RenderedPart(b"" if layout_only else document.write_pdf(), len(document.pages))

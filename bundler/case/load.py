@@ -1,0 +1,588 @@
+"""Stage 1: read a case folder from disk into raw, line-tracked data.
+
+Takes a folder path and limits; gives a ``RawCase`` (parsed YAML with the line of every
+value, register rows, documents, the hash of every file, and the problems found).
+
+This is the only stage that reads the case folder. Everything in it is untrusted:
+
+* YAML is parsed with PyYAML's safe composer and turned into Python values by our own
+  strict resolver, so YAML 1.1 surprises become errors instead of silently different
+  values (``NO`` read as false, ``0123`` read as octal 83, ``1:20`` read as 80).
+  Aliases are refused outright (no "billion laughs"), and so are duplicate keys and
+  tags other than the standard ones.
+* Every value keeps the line it came from, so later stages can point at the user's file.
+* Paths are resolved and refused if they leave the case folder (``..``, symlinks out).
+* Files have size limits, with a message that says which limit and how to raise it.
+
+Nothing here writes anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import CaseFolderError, Problem
+
+CASE_FILE = "case.yaml"
+REGISTER_FILE = "attendance.csv"
+EVENTS_FILE = "events.yaml"
+DOCUMENTS_DIR = "documents"
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+SIDECAR_SUFFIXES = (".yaml", ".yml")
+#: document kinds other than Markdown, by file suffix; each needs a sidecar
+ATTACHMENT_KINDS = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".eml": "eml",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+}
+
+REGISTER_REQUIRED = ("date", "session", "code")
+REGISTER_OPTIONAL = (
+    "minutes_late",
+    "amended_from",
+    "amended_on",
+    "amended_by",
+    "amended_reason",
+    "note",
+)
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits for untrusted input; callers (and the CLI) may raise them."""
+
+    max_text_bytes: int = 5 * 1024 * 1024  # YAML, CSV, Markdown
+    max_attachment_bytes: int = 50 * 1024 * 1024  # PDF, Word, email, images
+    max_register_rows: int = 20_000  # about 50 school years of sessions
+    max_documents: int = 2_000
+
+
+@dataclass
+class YamlSource:
+    """Parsed YAML with the line of every value, keyed by its path."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+    #: paths whose value the parser refused (already reported; the value reads as None)
+    flagged: set[Path_] = field(default_factory=set)
+
+    def line_for(self, path: Path_) -> int | None:
+        """The line of the deepest part of ``path`` that exists in the file."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+@dataclass
+class RegisterRow:
+    line: int
+    cells: dict[str, str]
+
+
+@dataclass
+class RawDocument:
+    """One document of the case: its file and the front matter that describes it."""
+
+    path: str  # relative to the case folder, posix style
+    kind: str  # markdown | pdf | docx | eml | image
+    meta: YamlSource | None  # front matter or sidecar; None when it could not be read
+    body: str | None = None  # Markdown body (after the front matter)
+    body_line: int = 1  # line of the file where the body starts
+
+
+@dataclass
+class SourceFile:
+    """A file the case is made of, with its hash (for the bundle's manifest)."""
+
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class RawCase:
+    root: Path
+    case: YamlSource | None = None
+    events: YamlSource | None = None
+    register_columns: list[str] = field(default_factory=list)
+    register_rows: list[RegisterRow] = field(default_factory=list)
+    documents: list[RawDocument] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- YAML
+
+#: libyaml's parser when PyYAML was built with it (same safe composition, much faster)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
+_YAML11_BOOL = re.compile(r"(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\Z")
+_YAML11_NUMBER = re.compile(r"[-+]?(0[xob][0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\.(inf|Inf|INF|nan|NaN|NAN))\Z")
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+class _YamlReader:
+    """Turns a composed YAML node tree into plain values, collecting problems."""
+
+    def __init__(self, file: str, line_offset: int, problems: list[Problem], field_prefix: str):
+        self.file = file
+        self.offset = line_offset
+        self.problems = problems
+        self.prefix = field_prefix
+        self.lines: dict[Path_, int] = {}
+        self.flagged: set[Path_] = set()
+
+    def line(self, node: yaml.Node) -> int:
+        return node.start_mark.line + 1 + self.offset
+
+    def problem(self, node: yaml.Node, path: Path_, message: str, hint: str = "") -> None:
+        self.flagged.add(path)
+        field = (self.prefix + format_path(path)).rstrip(": ")
+        self.problems.append(Problem(self.file, self.line(node), field, message, hint))
+
+    def value(self, node: yaml.Node, path: Path_) -> Any:
+        self.lines.setdefault(path, self.line(node))
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problem(key_node, path, "a key must be plain text")
+                    continue
+                key = key_node.value
+                if key in result:
+                    self.problem(
+                        key_node,
+                        path + (key,),
+                        f"duplicate key '{key}' (first given on line {self.lines[path + (key,)]})",
+                        "give each key once",
+                    )
+                    continue
+                self.lines[path + (key,)] = self.line(key_node)
+                result[key] = self.value(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        text = node.value
+        if node.tag not in _STANDARD_TAGS and node.tag != "!":
+            self.problem(node, path, f"YAML tag '{node.tag}' is not allowed in a case file")
+            return None
+        if node.style:
+            return text  # quoted (or a block scalar): always text (plain is None, or '' from libyaml)
+        if text in ("", "~", "null", "Null", "NULL"):
+            return None
+        if text in ("true", "True", "TRUE"):
+            return True
+        if text in ("false", "False", "FALSE"):
+            return False
+        if _YAML11_BOOL.match(text):
+            self.problem(
+                node,
+                path,
+                f"'{text}' is ambiguous: older YAML reads it as {'true' if text.lower() in ('y', 'yes', 'on') else 'false'}",
+                "write true or false, or put it in quotes if you mean the text",
+            )
+            return None
+        if _INT.match(text):
+            digits = text.lstrip("+-")
+            if len(digits) > 1 and digits.startswith("0"):
+                self.problem(
+                    node,
+                    path,
+                    f"'{text}' has a leading zero: older YAML reads it as an octal number",
+                    f'put it in quotes ("{text}") if it is a code or identifier',
+                )
+                return None
+            return int(text)
+        if _YAML11_NUMBER.match(text):
+            self.problem(
+                node,
+                path,
+                f"'{text}' is ambiguous: YAML may read it as a number",
+                f'put it in quotes ("{text}") if you mean the text',
+            )
+            return None
+        if _FLOAT.match(text):
+            return float(text)
+        return text
+
+
+def format_path(path: Path_) -> str:
+    """('parents', 1, 'address') -> 'parents[1].address'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def parse_yaml(
+    text: str, file: str, problems: list[Problem], *, line_offset: int = 0, field_prefix: str = ""
+) -> YamlSource | None:
+    """Parse untrusted YAML text strictly; problems are appended, never raised."""
+    try:
+        if "*" in text:  # an alias can only be written with '*': scan events only then
+            for event in yaml.parse(text, Loader=_LOADER):
+                if isinstance(event, yaml.AliasEvent):
+                    line = event.start_mark.line + 1 + line_offset
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            field_prefix.rstrip(": ").strip(),
+                            f"YAML alias '*{event.anchor}' is not allowed in a case file",
+                            "write the value out in full",
+                        )
+                    )
+                    return None
+        node = yaml.compose(text, Loader=_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        problems.append(Problem(file, line, field_prefix.rstrip(": ").strip(), f"YAML syntax error: {message}"))
+        return None
+    except yaml.YAMLError as exc:
+        problems.append(Problem(file, None, field_prefix.rstrip(": ").strip(), f"YAML error: {exc}"))
+        return None
+    if node is None:
+        return YamlSource(file, None, {(): 1 + line_offset})
+    reader = _YamlReader(file, line_offset, problems, field_prefix)
+    data = reader.value(node, ())
+    return YamlSource(file, data, reader.lines, reader.flagged)
+
+
+# --------------------------------------------------------------------------- files
+
+
+class _Folder:
+    """Reads files inside one case folder, refusing anything that leads outside it."""
+
+    def __init__(self, root: Path, limits: Limits, problems: list[Problem]):
+        self.root = root
+        self.real_root = root.resolve()
+        self.limits = limits
+        self.problems = problems
+        self.files: list[SourceFile] = []
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def inside(self, path: Path) -> bool:
+        """True when ``path`` (after following every symlink) is inside the case folder."""
+        try:
+            path.resolve().relative_to(self.real_root)
+        except (ValueError, OSError, RuntimeError):
+            return False
+        return True
+
+    def read_bytes(self, path: Path, limit: int) -> bytes | None:
+        rel = self.rel(path)
+        # folders on the way were checked as they were walked; a file can only lead
+        # outside through a link of its own
+        if path.is_symlink() and not self.inside(path):
+            self.problems.append(
+                Problem(rel, None, "", "leads outside the case folder (a symlink or '..')", "copy the file into the case folder")
+            )
+            return None
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            self.problems.append(Problem(rel, None, "", f"cannot be read: {exc.strerror}"))
+            return None
+        if size > limit:
+            self.problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    f"is {size / 1048576:.1f} MiB, over the {limit / 1048576:.0f} MiB limit for this kind of file",
+                    "reduce the file, or raise the limit with --max-file-mb if it is genuine",
+                )
+            )
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.problems.append(Problem(rel, None, "", f"cannot be read: {exc.strerror}"))
+            return None
+        self.files.append(SourceFile(rel, len(data), hashlib.sha256(data).hexdigest()))
+        return data
+
+    def read_text(self, path: Path) -> str | None:
+        data = self.read_bytes(path, self.limits.max_text_bytes)
+        if data is None:
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.problems.append(
+                Problem(self.rel(path), line, "", "is not UTF-8 text", "save the file as UTF-8")
+            )
+            return None
+
+
+def load_case(folder: str | os.PathLike[str], limits: Limits | None = None) -> RawCase:
+    """Read a case folder. Problems are collected in ``RawCase.problems``.
+
+    Raises CaseFolderError only when there is no case folder to read at all.
+    """
+    root = Path(folder)
+    if not root.exists():
+        raise CaseFolderError(f"{root}: no such case folder")
+    if not root.is_dir():
+        raise CaseFolderError(f"{root}: not a folder (a case is a folder holding case.yaml)")
+    limits = limits or Limits()
+    raw = RawCase(root=root)
+    reader = _Folder(root, limits, raw.problems)
+
+    case_path = root / CASE_FILE
+    if case_path.is_file() or case_path.is_symlink():
+        text = reader.read_text(case_path)
+        if text is not None:
+            raw.case = parse_yaml(text, CASE_FILE, raw.problems)
+    else:
+        raw.problems.append(Problem(CASE_FILE, None, "", "is missing: every case needs case.yaml"))
+
+    register_path = root / REGISTER_FILE
+    if register_path.is_file() or register_path.is_symlink():
+        text = reader.read_text(register_path)
+        if text is not None:
+            _read_register(text, raw, limits)
+    else:
+        raw.problems.append(Problem(REGISTER_FILE, None, "", "is missing: every case needs the register extract"))
+
+    events_path = root / EVENTS_FILE
+    if events_path.is_file() or events_path.is_symlink():
+        text = reader.read_text(events_path)
+        if text is not None:
+            raw.events = parse_yaml(text, EVENTS_FILE, raw.problems)
+
+    documents = root / DOCUMENTS_DIR
+    if documents.is_symlink() and not reader.inside(documents):
+        raw.problems.append(Problem(DOCUMENTS_DIR, None, "", "leads outside the case folder (a symlink)"))
+    elif documents.is_dir():
+        _read_documents(documents, reader, raw, limits)
+
+    raw.files.extend(reader.files)
+    raw.files.sort(key=lambda f: f.path)
+    return raw
+
+
+def _read_register(text: str, raw: RawCase, limits: Limits) -> None:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            raw.problems.append(Problem(REGISTER_FILE, None, "", "is empty: expected a header row date,session,code"))
+            return
+        columns = [cell.strip().lower() for cell in header]
+        raw.register_columns = columns
+        known = REGISTER_REQUIRED + REGISTER_OPTIONAL
+        for name in REGISTER_REQUIRED:
+            if name not in columns:
+                raw.problems.append(
+                    Problem(REGISTER_FILE, 1, name, f"column '{name}' is missing from the header", "the header must include date,session,code")
+                )
+        for name in columns:
+            if name not in known:
+                raw.problems.append(
+                    Problem(REGISTER_FILE, 1, name or "(blank)", "unknown column", "columns are " + ", ".join(known))
+                )
+        if len(set(columns)) != len(columns):
+            raw.problems.append(Problem(REGISTER_FILE, 1, "", "a column is named twice in the header"))
+        if any(p.file == REGISTER_FILE for p in raw.problems):
+            return
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            line = reader.line_num
+            if len(raw.register_rows) >= limits.max_register_rows:
+                raw.problems.append(
+                    Problem(REGISTER_FILE, line, "", f"has more than {limits.max_register_rows} sessions", "split the extract, or check it is one pupil's register")
+                )
+                return
+            if len(row) != len(columns):
+                raw.problems.append(
+                    Problem(REGISTER_FILE, line, "", f"has {len(row)} cells, the header has {len(columns)}")
+                )
+                continue
+            raw.register_rows.append(
+                RegisterRow(line, {name: cell.strip() for name, cell in zip(columns, row)})
+            )
+    except csv.Error as exc:
+        raw.problems.append(Problem(REGISTER_FILE, reader.line_num, "", f"CSV error: {exc}"))
+
+
+_FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split ``---``-fenced front matter from a Markdown text.
+
+    Returns (front matter, body, line where the body starts) or None.
+    """
+    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+        return None
+    start = text.index("\n") + 1
+    end = _FRONT_MATTER_END.search(text, start)
+    if end is None:
+        return None
+    front = text[start : end.start()]
+    rest = text[end.end() :]
+    if rest.startswith("\r\n"):
+        rest = rest[2:]
+    elif rest.startswith("\n"):
+        rest = rest[1:]
+    body_line = text[: end.end()].count("\n") + 2
+    return front, rest, body_line
+
+
+def _walk(folder: Path, reader: _Folder) -> list[Path]:
+    found: list[Path] = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink() and not reader.inside(entry):
+            reader.problems.append(
+                Problem(reader.rel(entry), None, "", "is a link that leads outside the case folder", "copy the file into the case folder")
+            )
+            continue
+        if entry.is_dir():
+            found.extend(_walk(entry, reader))
+        elif entry.is_file():
+            found.append(entry)
+    return found
+
+
+def _read_documents(folder: Path, reader: _Folder, raw: RawCase, limits: Limits) -> None:
+    paths = _walk(folder, reader)
+    by_name = {p.name: p for p in paths}
+    sidecars = {p for p in paths if p.suffix.lower() in SIDECAR_SUFFIXES}
+    claimed: set[Path] = set()
+    count = 0
+    for path in paths:
+        if path in sidecars:
+            continue
+        rel = reader.rel(path)
+        suffix = path.suffix.lower()
+        count += 1
+        if count > limits.max_documents:
+            raw.problems.append(Problem(DOCUMENTS_DIR, None, "", f"holds more than {limits.max_documents} documents"))
+            return
+        if suffix in MARKDOWN_SUFFIXES:
+            raw.documents.append(_read_markdown(path, rel, reader, raw))
+            continue
+        kind = ATTACHMENT_KINDS.get(suffix)
+        if kind is None:
+            raw.problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    f"is a kind of file the bundle cannot hold ('{path.suffix or 'no suffix'}')",
+                    "convert it to PDF, Word (.docx), email (.eml), PNG or JPEG, or Markdown",
+                )
+            )
+            continue
+        candidates = [
+            c
+            for c in (
+                by_name.get(path.name + ".yaml"),
+                by_name.get(path.name + ".yml"),
+                by_name.get(path.stem + ".yaml"),
+                by_name.get(path.stem + ".yml"),
+            )
+            if c is not None and c.parent == path.parent
+        ]
+        candidates = list(dict.fromkeys(candidates))
+        if not candidates:
+            raw.problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    "has no sidecar: a document that is not Markdown needs a YAML file describing it",
+                    f"add {path.name}.yaml with its type, title and date",
+                )
+            )
+            continue
+        if len(candidates) > 1:
+            raw.problems.append(
+                Problem(rel, None, "", "has more than one sidecar: " + ", ".join(reader.rel(c) for c in candidates))
+            )
+            continue
+        sidecar = candidates[0]
+        claimed.add(sidecar)
+        if reader.read_bytes(path, limits.max_attachment_bytes) is None:
+            continue
+        text = reader.read_text(sidecar)
+        meta = parse_yaml(text, reader.rel(sidecar), raw.problems) if text is not None else None
+        raw.documents.append(RawDocument(path=rel, kind=kind, meta=meta))
+    for sidecar in sorted(sidecars - claimed):
+        name = sidecar.name.rsplit(".", 1)[0]
+        expected = name if Path(name).suffix else f"{name}.pdf (or .docx, .eml, .png, .jpg)"
+        raw.problems.append(
+            Problem(
+                reader.rel(sidecar),
+                None,
+                "",
+                f"is a sidecar without its file: {expected} is not in the folder",
+                "add the document, or remove the sidecar",
+            )
+        )
+
+
+def _read_markdown(path: Path, rel: str, reader: _Folder, raw: RawCase) -> RawDocument:
+    text = reader.read_text(path)
+    if text is None:
+        return RawDocument(path=rel, kind="markdown", meta=None)
+    split = split_front_matter(text)
+    if split is None:
+        raw.problems.append(
+            Problem(
+                rel,
+                1,
+                "front matter",
+                "is missing: a Markdown document starts with '---', its type, title and date, then '---'",
+            )
+        )
+        return RawDocument(path=rel, kind="markdown", meta=None, body=text)
+    front, body, body_line = split
+    meta = parse_yaml(front, rel, raw.problems, line_offset=1, field_prefix="front matter: ")
+    return RawDocument(path=rel, kind="markdown", meta=meta, body=body, body_line=body_line)

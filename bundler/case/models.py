@@ -1,0 +1,510 @@
+"""Stage 1: the case, as strict pydantic models.
+
+Takes the raw, line-tracked data ``load`` read; gives typed, validated values.
+
+The models are the published shape of a case folder (see docs/case-format.md and the
+JSON Schemas in schemas/, exported from here). Every closed list is an enum, unknown
+fields are refused, and booleans are strict, so a value is never silently reinterpreted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, TypeAdapter, model_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ParentId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
+CaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+$")]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# ----------------------------------------------------------------------- enums
+
+
+class Route(StrEnum):
+    penalty_notice = "penalty_notice"
+    prosecution_444_1 = "prosecution_444_1"
+    prosecution_444_1a = "prosecution_444_1a"
+    education_supervision_order = "education_supervision_order"
+    notice_to_improve = "notice_to_improve"
+
+
+class Send(StrEnum):
+    none = "none"
+    sen_support = "sen_support"
+    ehcp = "ehcp"
+
+
+class EventKind(StrEnum):
+    call = "call"
+    home_visit = "home_visit"
+    check_in = "check_in"
+    first_day_call = "first_day_call"
+    welfare_check = "welfare_check"
+    dsl_consulted = "dsl_consulted"
+    social_worker_consulted = "social_worker_consulted"
+    eso_considered = "eso_considered"
+    other = "other"
+
+
+class ServeMethod(StrEnum):
+    post_first_class = "post_first_class"
+    post_second_class = "post_second_class"
+    hand = "hand"
+    email = "email"
+    recorded_delivery = "recorded_delivery"
+
+
+class ReadReceipt(StrEnum):
+    requested = "requested"
+    received = "received"
+    none = "none"
+
+
+class MeetingKind(StrEnum):
+    initial_concern = "initial_concern"
+    declining_attendance = "declining_attendance"
+    attendance_contract = "attendance_contract"
+    review = "review"
+    pre_court_interview = "pre_court_interview"
+    other = "other"
+
+
+class MeetingOutcome(StrEnum):
+    attended = "attended"
+    not_attended = "not_attended"
+    rearranged = "rearranged"
+    declined = "declined"
+
+
+class ContractStatus(StrEnum):
+    offered = "offered"
+    agreed = "agreed"
+    declined = "declined"
+    breached = "breached"
+    not_offered = "not_offered"
+
+
+class NoticeKind(StrEnum):
+    notice_to_improve = "notice_to_improve"
+    penalty_notice_warning = "penalty_notice_warning"
+    final_warning = "final_warning"
+    notification_of_referral = "notification_of_referral"
+    holiday_warning = "holiday_warning"
+
+
+class SupportKind(StrEnum):
+    early_help = "early_help"
+    send_review = "send_review"
+    school_nurse = "school_nurse"
+    mentoring = "mentoring"
+    family_support = "family_support"
+    transport = "transport"
+    external_referral = "external_referral"
+    other = "other"
+
+
+class SupportStatus(StrEnum):
+    offered = "offered"
+    accepted = "accepted"
+    declined = "declined"
+    not_engaged = "not_engaged"
+    completed = "completed"
+    not_offered = "not_offered"
+
+
+class LeaveDecision(StrEnum):
+    authorised = "authorised"
+    refused = "refused"
+    not_requested = "not_requested"
+
+
+class DecisionKind(StrEnum):
+    eso_considered = "eso_considered"
+    legal_intervention = "legal_intervention"
+    other = "other"
+
+
+# ----------------------------------------------------------------------- case.yaml
+
+
+class Person(Strict):
+    name: Text
+    role: Text | None = None
+    email: Email | None = None
+
+
+class Period(Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Referral(Strict):
+    route: Route
+    date: dt.date
+    local_authority: Text
+    profile: Text = "national-2024"
+    prepared_by: Person
+    #: optional: the period the referral relies on; derived from the register when absent
+    offence_period: Period | None = None
+
+
+class School(Strict):
+    name: Text
+    urn: Text
+    address: Text
+    attendance_lead: Person
+    head_teacher: Person | None = None
+
+
+class Pupil(Strict):
+    first_name: Text
+    last_name: Text
+    date_of_birth: dt.date
+    year_group: Annotated[int, Field(ge=0, le=13, strict=True)]
+    upn: Text | None = None
+    address: Text
+    send: Send
+    medical_needs: StrictBool
+    has_social_worker: StrictBool
+    looked_after: StrictBool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Exclusion(Strict):
+    reason: Text
+
+
+class Parent(Strict):
+    id: ParentId
+    name: Text
+    relationship: Text
+    parental_responsibility: StrictBool
+    lives_with_pupil: StrictBool
+    address: Text | None = None
+    address_unknown_reason: Text | None = None
+    email: Email | None = None
+    phone: Text | None = None
+    exclude: Exclusion | None = None
+
+    @property
+    def excluded(self) -> bool:
+        return self.exclude is not None
+
+
+class Safeguarding(Strict):
+    considered: StrictBool
+    notify_parents_would_risk_harm: StrictBool
+    notes: str = ""
+
+
+class Case(Strict):
+    """case.yaml: the referral, the pupil, every parent in law, and the school."""
+
+    case_id: CaseId
+    referral: Referral
+    school: School
+    pupil: Pupil
+    parents: Annotated[list[Parent], Field(min_length=1)]
+    safeguarding: Safeguarding
+
+    def parent(self, parent_id: str) -> Parent | None:
+        return next((p for p in self.parents if p.id == parent_id), None)
+
+
+# ----------------------------------------------------------------------- events.yaml
+
+
+class Event(Strict):
+    """A chronology entry with no document: a call, a visit, a consultation."""
+
+    date: dt.date
+    time: ClockTime | None = None
+    kind: EventKind
+    with_: list[ParentId] = Field(default_factory=list, alias="with")
+    by: Text | None = None
+    summary: Text
+
+
+# ----------------------------------------------------------------------- served
+
+
+class PostServed(Strict):
+    method: Literal["post_first_class", "post_second_class", "recorded_delivery"]
+
+
+class HandServed(Strict):
+    method: Literal["hand"]
+    handed_at: dt.datetime | None = None
+    handed_by: Text | None = None
+    recipient: ParentId | None = None
+
+
+class EmailServed(Strict):
+    method: Literal["email"]
+    address: Email
+    sent_at: dt.datetime | None = None
+    read_receipt: ReadReceipt = ReadReceipt.none
+    read_at: dt.datetime | None = None
+
+
+Served = Annotated[Union[PostServed, HandServed, EmailServed], Field(discriminator="method")]
+
+
+# ----------------------------------------------------------------------- documents
+
+
+class DocumentBase(Strict):
+    title: Text
+    date: dt.date
+    template: Text | None = None
+    notes: str | None = None
+
+    @property
+    def recipients(self) -> list[str]:
+        """Parent ids this document is addressed to or concerns."""
+        return []
+
+
+class _Addressed(DocumentBase):
+    to: ParentId
+    served: Served | None = None
+
+    @property
+    def recipients(self) -> list[str]:
+        return [self.to]
+
+
+class Letter(_Addressed):
+    type: Literal["letter"]
+
+
+class EmailDocument(_Addressed):
+    type: Literal["email"]
+
+
+class Meeting(DocumentBase):
+    type: Literal["meeting"]
+    kind: MeetingKind
+    invited: list[ParentId]
+    attended: list[ParentId]
+    staff: list[Text]
+    outcome: MeetingOutcome
+    actions: list[Text] = Field(default_factory=list)
+    review_date: dt.date | None = None
+
+    @property
+    def recipients(self) -> list[str]:
+        return list(dict.fromkeys(self.invited + self.attended))
+
+
+class Contract(DocumentBase):
+    type: Literal["contract"]
+    status: ContractStatus
+    parents: list[ParentId] = Field(default_factory=list)
+    start: dt.date | None = None
+    review_date: dt.date | None = None
+    rationale: Text | None = None
+
+    @model_validator(mode="after")
+    def _rationale_when_not_offered(self) -> Contract:
+        if self.status == ContractStatus.not_offered and not self.rationale:
+            raise ValueError("a contract that was not offered needs a rationale saying why")
+        return self
+
+    @property
+    def recipients(self) -> list[str]:
+        return list(self.parents)
+
+
+class Notice(_Addressed):
+    type: Literal["notice"]
+    kind: NoticeKind
+    monitoring_weeks: Annotated[int, Field(ge=1, le=52, strict=True)] | None = None
+
+
+class Support(DocumentBase):
+    type: Literal["support"]
+    kind: SupportKind
+    offered_to: list[ParentId] = Field(default_factory=list)
+    status: SupportStatus
+    reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _reason_when_not_offered(self) -> Support:
+        if self.status == SupportStatus.not_offered and not self.reason:
+            raise ValueError("support that was not offered needs a reason saying why")
+        return self
+
+    @property
+    def recipients(self) -> list[str]:
+        return list(self.offered_to)
+
+
+class Plan(DocumentBase):
+    type: Literal["plan"]
+    parents: list[ParentId] = Field(default_factory=list)
+    review_date: dt.date | None = None
+
+    @property
+    def recipients(self) -> list[str]:
+        return list(self.parents)
+
+
+class Medical(DocumentBase):
+    type: Literal["medical"]
+    requested_from: Text | None = None
+    received: StrictBool | None = None
+
+
+class PupilVoice(DocumentBase):
+    type: Literal["pupil_voice"]
+
+
+class PenaltyNotice(DocumentBase):
+    type: Literal["penalty_notice"]
+    to: ParentId
+    issued_on: dt.date
+    paid: StrictBool | None = None
+    withdrawn: StrictBool | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+
+    @property
+    def recipients(self) -> list[str]:
+        return [self.to]
+
+
+class WitnessStatement(DocumentBase):
+    type: Literal["witness_statement"]
+    witness: Text
+
+
+class Leave(DocumentBase):
+    type: Literal["leave"]
+    parents: list[ParentId] = Field(default_factory=list)
+    start: dt.date
+    end: dt.date
+    decision: LeaveDecision
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Leave:
+        if self.end < self.start:
+            raise ValueError(f"the leave ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    @property
+    def recipients(self) -> list[str]:
+        return list(self.parents)
+
+
+class Decision(DocumentBase):
+    """A recorded decision, e.g. that an education supervision order was considered."""
+
+    type: Literal["decision"]
+    kind: DecisionKind
+    outcome: Text | None = None
+
+
+class Other(DocumentBase):
+    type: Literal["other"]
+
+
+#: any document's front matter, as a type (``CaseDocument.meta``)
+AnyDocument = Union[
+    Letter,
+    EmailDocument,
+    Meeting,
+    Contract,
+    Notice,
+    Support,
+    Plan,
+    Medical,
+    PupilVoice,
+    PenaltyNotice,
+    WitnessStatement,
+    Leave,
+    Decision,
+    Other,
+]
+
+Document = Annotated[
+    Union[
+        Letter,
+        EmailDocument,
+        Meeting,
+        Contract,
+        Notice,
+        Support,
+        Plan,
+        Medical,
+        PupilVoice,
+        PenaltyNotice,
+        WitnessStatement,
+        Leave,
+        Decision,
+        Other,
+    ],
+    Field(discriminator="type"),
+]
+
+DOCUMENT_TYPES: dict[str, type[DocumentBase]] = {
+    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
+    for cls in (
+        Letter,
+        EmailDocument,
+        Meeting,
+        Contract,
+        Notice,
+        Support,
+        Plan,
+        Medical,
+        PupilVoice,
+        PenaltyNotice,
+        WitnessStatement,
+        Leave,
+        Decision,
+        Other,
+    )
+}
+
+DOCUMENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(Document)
+EVENTS_ADAPTER: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
+
+
+# ----------------------------------------------------------------------- register
+
+
+class RegisterEntry(Strict):
+    """One row of attendance.csv: a session and its mark, with any amendment history."""
+
+    date: dt.date
+    session: Literal["AM", "PM"]
+    code: Annotated[str, StringConstraints(min_length=1, max_length=3)]
+    minutes_late: Annotated[int, Field(ge=0, le=300)] | None = None
+    amended_from: str | None = None
+    amended_on: dt.date | None = None
+    amended_by: str | None = None
+    amended_reason: str | None = None
+    note: str | None = None
+
+    @property
+    def amended(self) -> bool:
+        return any((self.amended_from, self.amended_on, self.amended_by, self.amended_reason))

@@ -1,0 +1,87 @@
+"""Parents and carers (S444-10 to -19): every parent listed, each written to separately, excluded parents, hand deliveries to the right parent.
+
+Each function takes the case ``Context`` (and the parent, for per-parent rules) and
+gives an ``Outcome``; the rule's routes, severity and wording come from the checklist.
+"""
+
+from __future__ import annotations
+
+
+from ..case.models import HandServed, Parent
+from .engine import Context, Outcome, Status, bad, doc_evidence, field_evidence, ok, rule, served_label
+
+
+
+@rule("S444-10", title="Every parent listed")
+def _parents_listed(ctx: Context) -> Outcome:
+    missing = [p for p in ctx.case.parents if not p.address and not p.address_unknown_reason and not p.excluded]
+    evidence = tuple(field_evidence(f"parents[{i}]", f"{p.name} ({p.id}), {p.relationship}") for i, p in enumerate(ctx.case.parents))
+    if missing:
+        names = ", ".join(f"{p.name} ({p.id})" for p in missing)
+        return bad(
+            Status.fail,
+            f"No address, and no reason why none can be given, for {names}.",
+            f"Add the address of {names} to case.yaml, or record address_unknown_reason.",
+            *evidence,
+        )
+    if not ctx.active_parents:
+        return bad(Status.fail, "Every parent is excluded, so no parent can be proceeded against.", "Review the exclusions; if they stand, the case cannot be referred.", *evidence)
+    return ok(f"{len(ctx.case.parents)} parent(s) listed; {len(ctx.active_parents)} can be proceeded against.", *evidence)
+
+
+@rule("S444-11", title="Each parent written to separately")
+def _written_to_each(ctx: Context, parent: Parent) -> Outcome:
+    received = [d for d in ctx.written if ctx.received_by(d, parent.id)]
+    if received:
+        return ok(
+            f"{len(received)} document(s) addressed to {parent.name} and served on them.",
+            *(doc_evidence(d) for d in received),
+        )
+    addressed = [d for d in ctx.written if getattr(d.meta, "to", None) == parent.id]
+    why = "Nothing was addressed to them."
+    if addressed:
+        why = "Documents were addressed to them but none is recorded as served on them: " + "; ".join(
+            f"{d.path} ({served_label(d)}" + (f", handed to {ctx.parent_label(d.meta.served.recipient)}" if isinstance(d.meta.served, HandServed) and d.meta.served.recipient else "") + ")"
+            for d in addressed
+        )
+    return bad(
+        Status.fail,
+        f"{parent.name} ({parent.id}) was not written to separately about the attendance. {why}",
+        f"Write to {parent.name} ({parent.id}) about the attendance concern in a letter addressed to them alone, send it by first-class post, by hand to them, or to their own email address, and record how it was served.",
+        *(doc_evidence(d) for d in addressed),
+    )
+
+
+@rule("S444-12", title="Excluded parents", for_excluded=True)
+def _excluded(ctx: Context, parent: Parent) -> Outcome:
+    to_them = [d for d in ctx.folder.documents if parent.id in d.meta.recipients]
+    evidence = field_evidence(f"parents[{ctx.case.parents.index(parent)}].exclude.reason", parent.exclude.reason)
+    if to_them:
+        return bad(
+            Status.fail,
+            f"{parent.name} is excluded ({parent.exclude.reason}) but {len(to_them)} document(s) name them.",
+            f"Remove {parent.name} ({parent.id}) from these documents, or review the exclusion.",
+            evidence,
+            *(doc_evidence(d) for d in to_them),
+        )
+    else:
+        return ok(f"Excluded: {parent.exclude.reason}. No document is addressed to them.", evidence)
+
+
+@rule("S444-13", title="Hand deliveries to the right parent")
+def _handed_to_addressee(ctx: Context) -> Outcome:
+    handed = [d for d in ctx.written if isinstance(getattr(d.meta, "served", None), HandServed)]
+    wrong = [d for d in handed if d.meta.served.recipient and d.meta.served.recipient != d.meta.to]
+    if wrong:
+        details = "; ".join(f"{d.path} addressed to {ctx.parent_label(d.meta.to)} was handed to {ctx.parent_label(d.meta.served.recipient)}" for d in wrong)
+        first = wrong[0].meta
+        return bad(
+            Status.fail,
+            f"{len(wrong)} document(s) were handed to a parent other than the one they are addressed to: {details}.",
+            f"Serve each of these again on the parent it is addressed to (e.g. hand it to {ctx.parent_label(first.to)} in person or send it by first-class post) and record the service.",
+            *(doc_evidence(d) for d in wrong),
+        )
+    if not handed:
+        return ok("No document was handed over in person.")
+    return ok(f"All {len(handed)} hand deliveries were to the parent addressed.", *(doc_evidence(d) for d in handed))
+

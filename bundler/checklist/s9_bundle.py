@@ -1,0 +1,63 @@
+"""The bundle (S444-90 to -99): nothing dated after the referral, regular contact, templates exist.
+
+Each function takes the case ``Context`` (and the parent, for per-parent rules) and
+gives an ``Outcome``; the rule's routes, severity and wording come from the checklist.
+"""
+
+from __future__ import annotations
+
+
+from ..case.templates import template_names
+from .engine import Context, Outcome, Status, bad, contact_dates, doc_evidence, event_evidence, na, ok, rule
+
+
+
+@rule("S444-90", title="Nothing dated after the referral")
+def _after_referral(ctx: Context) -> Outcome:
+    late_docs = [d for d in ctx.folder.documents if d.meta.date > ctx.as_of]
+    late_events = [(i, e) for i, e in enumerate(ctx.folder.events) if e.date > ctx.as_of]
+    if late_docs or late_events:
+        names = [d.path for d in late_docs] + [f"events.yaml[{i}]" for i, _ in late_events]
+        return bad(
+            Status.fail,
+            f"{len(names)} item(s) are dated after the referral date ({ctx.as_of.isoformat()}): " + ", ".join(names) + ".",
+            "Correct the dates, move the referral date, or take these out of the case: the bundle is evidence as of the referral.",
+            *(doc_evidence(d) for d in late_docs),
+            *(event_evidence(i, e) for i, e in late_events),
+        )
+    return ok("Nothing is dated after the referral date.")
+
+
+@rule("S444-91", title="Regular contact", settings=("contact_gap_school_days",))
+def _gaps(ctx: Context) -> Outcome:
+    limit = ctx.settings.contact_gap_school_days
+    concern = [d.meta.date for d in ctx.folder.documents if d.meta.type in ("letter", "email", "notice", "meeting") and d.meta.date <= ctx.as_of]
+    if not concern:
+        return na("No letter or meeting is on record, so concern has not formally begun.")
+    began = min(concern)
+    dates = sorted({d for d, _ in contact_dates(ctx) if d >= began}) + [ctx.as_of]
+    gaps = [(a, b, ctx.school_days_between(a, b)) for a, b in zip(dates, dates[1:])]
+    long = [(a, b, n) for a, b, n in gaps if n > limit]
+    if long:
+        a, b, n = max(long, key=lambda g: g[2])
+        return bad(
+            Status.warn,
+            f"{len(long)} gap(s) of more than {limit} school days without a recorded contact, the longest {n} school days from {a.isoformat()} to {b.isoformat()}.",
+            "Record every call, visit and letter; if there really was no contact, explain why in the referral.",
+        )
+    return ok(f"No gap of more than {limit} school days without contact since concern began on {began.isoformat()}.")
+
+
+@rule("S444-92", title="Templates exist")
+def _templates(ctx: Context) -> Outcome:
+    known = set(template_names())
+    unknown = [d for d in ctx.folder.documents if d.meta.template and d.meta.template not in known]
+    if unknown:
+        return bad(
+            Status.fail,
+            f"{len(unknown)} document(s) name a template that does not exist: " + ", ".join(f"{d.path} ('{d.meta.template}')" for d in unknown) + ".",
+            "Correct the template name (see `bundler templates`), or remove the template field.",
+            *(doc_evidence(d) for d in unknown),
+        )
+    return ok("Every template named exists.")
+

@@ -1,0 +1,187 @@
+"""The one Markdown engine (markdown-it-py, CommonMark plus tables): Markdown to HTML,
+to plain text, and to a Word document's paragraphs.
+
+Takes Markdown (a case document's body, a rendered letter); gives HTML with raw HTML
+escaped (never passed through), or Word paragraphs built from the same token stream, so
+a letter reads the same in the bundle, in its PDF, in its Word copy and on the site.
+
+Also here: how text from a case is made safe to put into Markdown (``escape_text``),
+and the ``Placeholder`` a template leaves for staff to fill in.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+__all__ = ["Placeholder", "escape_text", "parser", "to_html", "links_and_images", "docx_blocks"]
+
+
+class Placeholder(str):
+    """A value the school fills in by hand; shown in the text as ``[label]``."""
+
+    __slots__ = ()
+
+    def __new__(cls, label: str) -> Placeholder:
+        return super().__new__(cls, f"[{label}]")
+
+    @property
+    def label(self) -> str:
+        return str(self)[1:-1]
+
+
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|])")
+
+
+def escape_text(value: Any) -> Any:
+    """Text from the case, made safe to put into Markdown that becomes HTML.
+
+    ``&``, ``<`` and ``>`` are HTML-escaped (no tag or entity can be injected), and the
+    Markdown punctuation that makes links, images, emphasis, code or table cells is
+    backslash-escaped, so a name reads as written. Quotes are left alone: the text only
+    ever lands in HTML text, never in an attribute. Template text (Markup) and
+    placeholders pass unchanged. This is the Markdown templates' ``finalize``: autoescape
+    then sees Markup and does not escape twice.
+    """
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, Placeholder):
+        return Markup(html.escape(str(value), quote=False))
+    if isinstance(value, str):
+        text = html.escape(" ".join(value.splitlines()), quote=False)
+        text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+        text = re.sub(r"^(\s*)([#>]|[+-](?=\s))", r"\1\\\2", text)  # not a heading, quote or list
+        text = re.sub(r"^(\s*\d+)\.(?=\s)", r"\1\\.", text)  # "12. High Street" is not a numbered list
+        return Markup(text)
+    return value
+
+
+@cache
+def parser() -> MarkdownIt:
+    """CommonMark with tables; raw HTML is text, never markup."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    md.validateLink = lambda url: True  # links are judged by the caller, so a refusal is reported
+    return md
+
+
+def _inline_children(tokens: list[Token]) -> list[Token]:
+    return [child for token in tokens for child in (token.children or [])]
+
+
+def links_and_images(text: str) -> list[tuple[str, str]]:
+    """Every link and image target in ``text``: ("link" | "image", target)."""
+    out = []
+    for child in _inline_children(parser().parse(text)):
+        if child.type == "image":
+            out.append(("image", str(child.attrGet("src") or "")))
+        elif child.type == "link_open":
+            out.append(("link", str(child.attrGet("href") or "")))
+    return out
+
+
+def to_html(text: str, *, link: Callable[[str], str | None] | None = None) -> str:
+    """Markdown to HTML. ``link`` may rewrite each link target (None drops the link,
+    keeping its text)."""
+    md = parser()
+    tokens = md.parse(text)
+    if link is not None:
+        for child in _inline_children(tokens):
+            if child.type == "link_open":
+                target = link(str(child.attrGet("href") or ""))
+                if target is None:
+                    child.attrs.pop("href", None)
+                else:
+                    child.attrSet("href", target)
+    return str(md.renderer.render(tokens, md.options, {}))
+
+
+# ----------------------------------------------------------------------- Word
+
+#: a run of text in a Word paragraph: (text, bold, italic)
+Run = tuple[str, bool, bool]
+
+
+def _runs(inline: Token) -> list[Run | None]:
+    """The runs of an inline token; None stands for a line break."""
+    runs: list[Run | None] = []
+    bold = italic = False
+    for child in inline.children or []:
+        if child.type == "strong_open":
+            bold = True
+        elif child.type == "strong_close":
+            bold = False
+        elif child.type == "em_open":
+            italic = True
+        elif child.type == "em_close":
+            italic = False
+        elif child.type in ("text", "code_inline"):
+            if child.content:
+                runs.append((child.content, bold, italic))
+        elif child.type == "softbreak":
+            runs.append((" ", bold, italic))
+        elif child.type == "hardbreak":
+            runs.append(None)
+        elif child.type == "image":
+            runs.append((f"[image: {child.content or child.attrGet('src')}]", bold, italic))
+    return runs
+
+
+def docx_blocks(text: str) -> list[dict[str, Any]]:
+    """Markdown as a list of blocks a Word writer can add in order:
+
+    ``{"kind": "heading", "level": n, "runs": [...]}``, ``{"kind": "paragraph",
+    "style": None | "List Bullet" | "List Number", "runs": [...]}``, ``{"kind": "rule"}``,
+    ``{"kind": "table", "rows": [[runs, ...], ...]}`` (the first row is the header).
+    """
+    tokens = parser().parse(text)
+    blocks: list[dict[str, Any]] = []
+    lists: list[str] = []
+    table: list[list[list[Run | None]]] | None = None
+    row: list[list[Run | None]] | None = None
+    heading_level = 0
+    for token in tokens:
+        kind = token.type
+        if kind == "bullet_list_open":
+            lists.append("List Bullet")
+        elif kind == "ordered_list_open":
+            lists.append("List Number")
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "heading_open":
+            heading_level = int(token.tag[1])
+        elif kind == "heading_close":
+            heading_level = 0
+        elif kind == "hr":
+            blocks.append({"kind": "rule"})
+        elif kind == "table_open":
+            table = []
+        elif kind == "table_close":
+            blocks.append({"kind": "table", "rows": table or []})
+            table = None
+        elif kind == "tr_open":
+            row = []
+        elif kind == "tr_close" and table is not None and row is not None:
+            table.append(row)
+            row = None
+        elif kind == "inline":
+            runs = _runs(token)
+            if row is not None:
+                row.append(runs)
+            elif heading_level:
+                blocks.append({"kind": "heading", "level": min(heading_level, 4), "runs": runs})
+            else:
+                blocks.append({"kind": "paragraph", "style": lists[-1] if lists else None, "runs": runs})
+        elif kind in ("code_block", "fence"):
+            blocks.append({"kind": "paragraph", "style": None, "runs": [(token.content.rstrip("\n"), False, False)]})
+    return blocks
