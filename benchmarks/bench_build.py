@@ -43,7 +43,9 @@ def attachments() -> dict[str, Path]:
     return found
 
 
-def make_mixed_case(folder: Path, *, markdown: int, pdfs: int, docx: int, eml: int, images: int, school_years: int = 5, seed: int = 0) -> Path:
+def make_mixed_case(
+    folder: Path, *, markdown: int, pdfs: int, docx: int, eml: int, images: int, school_years: int = 5, seed: int = 0
+) -> Path:
     """A generated case with ``markdown`` Markdown documents plus copies of the sample
     PDF (3 pages), Word, email and image documents, each with its sidecar."""
     make_case(folder, school_years=school_years, documents=markdown, seed=seed)
@@ -52,7 +54,9 @@ def make_mixed_case(folder: Path, *, markdown: int, pdfs: int, docx: int, eml: i
     import datetime as dt
 
     case_text = (folder / "case.yaml").read_text()
-    referral = dt.date.fromisoformat(case_text.split("date: ", 2)[1][:10]) if "date: " in case_text else dt.date(2025, 3, 1)
+    referral = (
+        dt.date.fromisoformat(case_text.split("date: ", 2)[1][:10]) if "date: " in case_text else dt.date(2025, 3, 1)
+    )
     day = referral - dt.timedelta(days=400)
     counts = {".pdf": pdfs, ".docx": docx, ".eml": eml, ".png": images}
     n = 0
@@ -62,7 +66,9 @@ def make_mixed_case(folder: Path, *, markdown: int, pdfs: int, docx: int, eml: i
             name = f"zz-{suffix[1:]}-{i:03d}{suffix}"
             shutil.copyfile(sources[suffix], docs / name)
             when = day + dt.timedelta(days=n % 380)
-            (docs / f"{name}.yaml").write_text(f"type: other\ntitle: Generated {suffix[1:]} document {i}\ndate: {when.isoformat()}\n")
+            (docs / f"{name}.yaml").write_text(
+                f"type: other\ntitle: Generated {suffix[1:]} document {i}\ndate: {when.isoformat()}\n"
+            )
     return folder
 
 
@@ -77,7 +83,6 @@ def build(folder: Path, out: Path, cache: Path | None) -> float:
 def floor_html(folder: Path) -> str:
     """Every HTML part of the bundle (final versions), joined as one document."""
     import re
-
 
     import bundler.bundle.render as pdf
     from bundler.bundle import build_bundle
@@ -116,7 +121,11 @@ def floor_html(folder: Path) -> str:
     htmls = list(finals.values()) + captured
     head = re.search(r"<head>.*?</head>", htmls[0], re.S).group(0)
     bodies = [re.search(r"<body>(.*)</body>", h, re.S).group(1) for h in htmls]
-    return f"<!doctype html><html>{head}<body>" + "".join(f'<div style="break-before: page">{b}</div>' for b in bodies) + "</body></html>"
+    return (
+        f"<!doctype html><html>{head}<body>"
+        + "".join(f'<div style="break-before: page">{b}</div>' for b in bodies)
+        + "</body></html>"
+    )
 
 
 def engine_floor(folder: Path, combined: str) -> tuple[float, int]:
@@ -127,7 +136,9 @@ def engine_floor(folder: Path, combined: str) -> tuple[float, int]:
 
     fetcher = pdf._fetcher_class()([pdf.assets_dir(), folder / "documents"], 50 * 1024 * 1024)
     start = time.perf_counter()
-    document = HTML(string=combined, base_url=(folder / "documents").resolve().as_uri() + "/", url_fetcher=fetcher).render()
+    document = HTML(
+        string=combined, base_url=(folder / "documents").resolve().as_uri() + "/", url_fetcher=fetcher
+    ).render()
     document.write_pdf()
     return time.perf_counter() - start, len(document.pages)
 
@@ -164,7 +175,9 @@ def main() -> None:
     large = rss_child(markdown=400 // scale, pdfs=100 // scale)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        folder = make_mixed_case(tmp / "case", markdown=120 // scale, pdfs=40 // scale, docx=15 // scale, eml=15 // scale, images=10 // scale)
+        folder = make_mixed_case(
+            tmp / "case", markdown=120 // scale, pdfs=40 // scale, docx=15 // scale, eml=15 // scale, images=10 // scale
+        )
         from bundler.case.validate import validate_folder
 
         assert validate_folder(folder).valid, "the generated case must validate"
@@ -188,13 +201,17 @@ def main() -> None:
                 fh.write(f"\nEdited for rebuild run {run}.\n")
             warm.append(build(folder, tmp / f"warm-{run}.pdf", tmp / "cache-0"))
         cold_m, floor_m, warm_m = statistics.median(cold), statistics.median(floors), statistics.median(warm)
-        print(f"case: {len(list((folder / 'documents').iterdir()))} files in documents/, bundle {pages} pages (floor document {floor_pages} pages), {os.cpu_count()} cores")
+        print(
+            f"case: {len(list((folder / 'documents').iterdir()))} files in documents/, bundle {pages} pages (floor document {floor_pages} pages), {os.cpu_count()} cores"
+        )
         print(f"cold build        median {cold_m:6.2f} s   runs {[round(x, 2) for x in cold]}")
         print(f"engine floor      median {floor_m:6.2f} s   runs {[round(x, 2) for x in floors]}")
         print(f"cold / floor      {cold_m / floor_m:6.2f}x   (target <= 1.0x)")
         print(f"rebuild, one edit median {warm_m:6.2f} s   runs {[round(x, 2) for x in warm]}")
         print(f"rebuild / cold    {warm_m / cold_m:6.2f}x   (target <= 0.25x)")
-    print(f"peak RSS          {small[0]} pages: {small[1]} MiB; {large[0]} pages: {large[1]} MiB; ratio {large[1] / small[1]:.2f}x (target < 2x)")
+    print(
+        f"peak RSS          {small[0]} pages: {small[1]} MiB; {large[0]} pages: {large[1]} MiB; ratio {large[1] / small[1]:.2f}x (target < 2x)"
+    )
 
 
 if __name__ == "__main__":

@@ -56,20 +56,26 @@ def child(cases_dir: Path, limit: int) -> None:
         rows.append(row)
     seconds = time.perf_counter() - start
     assert all(r["case_id"] for r in rows), [r["error"] for r in rows if not r["case_id"]][:3]
-    print(json.dumps({
-        "cases": len(rows),
-        "ready": sum(1 for r in rows if r["ready"]),
-        "seconds": seconds,
-        "rate": len(rows) / seconds,
-        "peak_rss_after_imports_mib": round(rss_before, 1),
-        "peak_rss_mib": round(peak_rss_mib(), 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "cases": len(rows),
+                "ready": sum(1 for r in rows if r["ready"]),
+                "seconds": seconds,
+                "rate": len(rows) / seconds,
+                "peak_rss_after_imports_mib": round(rss_before, 1),
+                "peak_rss_mib": round(peak_rss_mib(), 1),
+            }
+        )
+    )
 
 
 def measure(cases_dir: Path, limit: int) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(cases_dir), "--cases", str(limit)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -100,27 +106,40 @@ def main() -> int:
         rates = [r["rate"] for r in runs]
         rate = statistics.median(rates)
         full = runs[len(runs) // 2]
-        print(f"check_folder + summary_row, one subprocess per measurement ({full['ready']} of {full['cases']} cases ready)")
-        print(f"  {full['cases']:,} cases: median {rate:.1f} cases/s ({full['cases'] / rate:.1f} s; runs: "
-              + ", ".join(f"{r:.1f}" for r in rates) + f")   target >= {TARGET_RATE:.0f}/s: "
-              + ("ok" if rate >= TARGET_RATE else "MISSED"))
+        print(
+            f"check_folder + summary_row, one subprocess per measurement ({full['ready']} of {full['cases']} cases ready)"
+        )
+        print(
+            f"  {full['cases']:,} cases: median {rate:.1f} cases/s ({full['cases'] / rate:.1f} s; runs: "
+            + ", ".join(f"{r:.1f}" for r in rates)
+            + f")   target >= {TARGET_RATE:.0f}/s: "
+            + ("ok" if rate >= TARGET_RATE else "MISSED")
+        )
         print(f"  peak RSS after imports:            {small['peak_rss_after_imports_mib']:.1f} MiB")
         print(f"  peak RSS after {small['cases']:>5,} cases:         {small['peak_rss_mib']:.1f} MiB")
         peaks = [r["peak_rss_mib"] for r in runs]
-        print(f"  peak RSS after {full['cases']:>5,} cases:         {statistics.median(peaks):.1f} MiB (runs: "
-              + ", ".join(f"{p:.1f}" for p in peaks) + ")")
+        print(
+            f"  peak RSS after {full['cases']:>5,} cases:         {statistics.median(peaks):.1f} MiB (runs: "
+            + ", ".join(f"{p:.1f}" for p in peaks)
+            + ")"
+        )
         growth = statistics.median(peaks) - small["peak_rss_mib"]
-        print(f"  growth from {small['cases']:,} to {full['cases']:,} cases: {growth:+.1f} MiB -> "
-              + ("flat" if growth < 5 else "GROWING"))
+        print(
+            f"  growth from {small['cases']:,} to {full['cases']:,} cases: {growth:+.1f} MiB -> "
+            + ("flat" if growth < 5 else "GROWING")
+        )
 
         if args.cli:
             start = time.perf_counter()
-            out = subprocess.run(["bundler", "check", str(cases_dir), "--summary", "--format", "csv"],
-                                 capture_output=True, text=True)
+            out = subprocess.run(
+                ["bundler", "check", str(cases_dir), "--summary", "--format", "csv"], capture_output=True, text=True
+            )
             seconds = time.perf_counter() - start
             lines = out.stdout.count("\n") - 1
-            print(f"  CLI `bundler check DIR --summary --format csv`: {lines:,} rows in {seconds:.1f} s "
-                  f"= {lines / seconds:.1f} cases/s including start-up (exit {out.returncode})")
+            print(
+                f"  CLI `bundler check DIR --summary --format csv`: {lines:,} rows in {seconds:.1f} s "
+                f"= {lines / seconds:.1f} cases/s including start-up (exit {out.returncode})"
+            )
 
         if args.profile:
             import cProfile

@@ -64,7 +64,9 @@ def timed(config: Path, out: Path, env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(out)],
-        cwd=ROOT, env=env, check=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
     return time.perf_counter() - start
 
@@ -72,7 +74,9 @@ def timed(config: Path, out: Path, env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--worker", choices=["0", "1"], default=None, help="set BUNDLER_SITE_WORKER (default: the hook's own choice)")
+    parser.add_argument(
+        "--worker", choices=["0", "1"], default=None, help="set BUNDLER_SITE_WORKER (default: the hook's own choice)"
+    )
     args = parser.parse_args()
 
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -96,8 +100,10 @@ def main() -> None:
     print(f"(b) bare build, no hook:  median {b:.2f} s  ({', '.join(f'{t:.2f}' for t in plain)})")
     ratio = a / b
     paired = statistics.median(x / y for x, y in zip(full, plain))
-    print(f"ratio (a)/(b): {ratio:.2f}x of the medians, {paired:.2f}x median of the paired runs "
-          f"(target < {TARGET}x): {'OK' if ratio < TARGET else 'OVER TARGET'}")
+    print(
+        f"ratio (a)/(b): {ratio:.2f}x of the medians, {paired:.2f}x median of the paired runs "
+        f"(target < {TARGET}x): {'OK' if ratio < TARGET else 'OVER TARGET'}"
+    )
 
 
 if __name__ == "__main__":

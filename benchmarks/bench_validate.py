@@ -34,7 +34,6 @@ import csv
 import gc
 import io
 import json
-import os
 import resource
 import statistics
 import subprocess
@@ -50,9 +49,9 @@ sys.path.insert(0, str(HERE))
 
 from generate import make_case, make_cases  # noqa: E402
 
-from bundler.present.stats import case_stats  # noqa: E402
 from bundler.case.load import split_front_matter  # noqa: E402
 from bundler.case.validate import validate_folder  # noqa: E402
+from bundler.present.stats import case_stats  # noqa: E402
 
 TARGET_SECONDS = 0.5
 TARGET_RATIO = 2.0
@@ -110,8 +109,9 @@ def batch_child(cases_dir: Path, runs: int, every: int) -> None:
         stats = run_bundler(cases[(i - 1) % len(cases)])
         assert stats["case_id"]
         if i % every == 0 or i == runs:
-            checkpoints.append({"runs": i, "peak_rss_mib": round(peak_rss_mib(), 1),
-                                "seconds": round(time.perf_counter() - start, 1)})
+            checkpoints.append(
+                {"runs": i, "peak_rss_mib": round(peak_rss_mib(), 1), "seconds": round(time.perf_counter() - start, 1)}
+            )
     print(json.dumps({"runs": runs, "cases": len(cases), "checkpoints": checkpoints}))
 
 
@@ -119,7 +119,9 @@ def batch(cases_dir: Path, runs: int) -> dict:
     """Run the batch in a fresh interpreter; its JSON report."""
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(cases_dir), "--runs", str(runs)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -152,11 +154,15 @@ def main() -> int:
         ma, mb = statistics.median(a), statistics.median(b)
         ratio = ma / mb
         pair_ratio = statistics.median(x / y for x, y in zip(a, b))
-        print(f"  (a) validate_folder + case_stats   median {ma:.3f} s  (min {min(a):.3f}, max {max(a):.3f})"
-              f"   target < {TARGET_SECONDS} s: {'ok' if ma < TARGET_SECONDS else 'MISSED'}")
+        print(
+            f"  (a) validate_folder + case_stats   median {ma:.3f} s  (min {min(a):.3f}, max {max(a):.3f})"
+            f"   target < {TARGET_SECONDS} s: {'ok' if ma < TARGET_SECONDS else 'MISSED'}"
+        )
         print(f"  (b) floor: safe_load + csv.reader  median {mb:.3f} s  (min {min(b):.3f}, max {max(b):.3f})")
-        print(f"  ratio (a)/(b) {ratio:.2f}x (median of per-run ratios {pair_ratio:.2f}x)   target < {TARGET_RATIO}x: "
-              f"{'ok' if ratio < TARGET_RATIO else 'MISSED'}")
+        print(
+            f"  ratio (a)/(b) {ratio:.2f}x (median of per-run ratios {pair_ratio:.2f}x)   target < {TARGET_RATIO}x: "
+            f"{'ok' if ratio < TARGET_RATIO else 'MISSED'}"
+        )
         if ma >= TARGET_SECONDS:
             failed.append("validate time")
         if ratio >= TARGET_RATIO:
@@ -178,18 +184,28 @@ def main() -> int:
         if not args.skip_batch:
             cases_dir = Path(tmp) / "batch"
             make_cases(cases_dir, args.batch_cases, school_years=1, documents=20, seed=1000)
-            print(f"\nbatch: {args.batch_cases} cases (1 school year, 20 documents), cycled; validate_folder + case_stats")
+            print(
+                f"\nbatch: {args.batch_cases} cases (1 school year, 20 documents), cycled; validate_folder + case_stats"
+            )
             short = batch(cases_dir, min(1_000, args.runs))
             long = batch(cases_dir, args.runs)
             p1 = short["checkpoints"][-1]["peak_rss_mib"]
             p2 = long["checkpoints"][-1]["peak_rss_mib"]
-            print(f"  subprocess of {short['runs']:>6,} runs: peak RSS {p1:.1f} MiB  ({short['checkpoints'][-1]['seconds']} s)")
-            print(f"  subprocess of {long['runs']:>6,} runs: peak RSS {p2:.1f} MiB  ({long['checkpoints'][-1]['seconds']} s)")
-            print("  peak RSS within the long run: "
-                  + ", ".join(f"{c['runs']:,}: {c['peak_rss_mib']}" for c in long["checkpoints"]))
+            print(
+                f"  subprocess of {short['runs']:>6,} runs: peak RSS {p1:.1f} MiB  ({short['checkpoints'][-1]['seconds']} s)"
+            )
+            print(
+                f"  subprocess of {long['runs']:>6,} runs: peak RSS {p2:.1f} MiB  ({long['checkpoints'][-1]['seconds']} s)"
+            )
+            print(
+                "  peak RSS within the long run: "
+                + ", ".join(f"{c['runs']:,}: {c['peak_rss_mib']}" for c in long["checkpoints"])
+            )
             growth = p2 - p1
             flat = growth < 5.0
-            print(f"  growth from {short['runs']:,} to {long['runs']:,} runs: {growth:+.1f} MiB -> {'flat' if flat else 'GROWING'}")
+            print(
+                f"  growth from {short['runs']:,} to {long['runs']:,} runs: {growth:+.1f} MiB -> {'flat' if flat else 'GROWING'}"
+            )
             if not flat:
                 failed.append("memory")
 

@@ -195,30 +195,66 @@ def _served(rng: random.Random, to: str, day: dt.date, parents: dict[str, dict])
         return ["served:", "  method: email", f"  address: {email}", f"  sent_at: {sent}", "  read_receipt: requested"]
     if r < 0.55:
         handed = f"{day.isoformat()}T15:{rng.randint(0, 59):02d}"
-        return ["served:", "  method: hand", f"  handed_at: {handed}", f"  handed_by: {rng.choice(STAFF)}", f"  recipient: {to}"]
+        return [
+            "served:",
+            "  method: hand",
+            f"  handed_at: {handed}",
+            f"  handed_by: {rng.choice(STAFF)}",
+            f"  recipient: {to}",
+        ]
     if r < 0.65:
         return ["served:", "  method: recorded_delivery"]
     return ["served:", f"  method: {rng.choice(['post_first_class', 'post_first_class', 'post_second_class'])}"]
 
 
-def _document(rng: random.Random, kind: str, day: dt.date, parents: dict[str, dict], pupil: str) -> tuple[str, list[str], int]:
+def _document(
+    rng: random.Random, kind: str, day: dt.date, parents: dict[str, dict], pupil: str
+) -> tuple[str, list[str], int]:
     """(file stem, front-matter lines, body paragraphs) for one document."""
     ids = list(parents)
     to = rng.choice(ids)
     d = day.isoformat()
     later = (day + dt.timedelta(days=rng.randint(21, 42))).isoformat()
     if kind == "letter":
-        return f"letter-{to}", ["type: letter", f"title: {pupil}'s attendance - letter to parent", f"date: {d}", f"to: {to}",
-                                *_served(rng, to, day, parents)], 4
+        return (
+            f"letter-{to}",
+            [
+                "type: letter",
+                f"title: {pupil}'s attendance - letter to parent",
+                f"date: {d}",
+                f"to: {to}",
+                *_served(rng, to, day, parents),
+            ],
+            4,
+        )
     if kind == "email":
         to = next((p for p in ids if parents[p].get("email")), ids[0])
         sent = f"{d}T{rng.randint(8, 16):02d}:{rng.randint(0, 59):02d}"
-        return f"email-{to}", ["type: email", f"title: {pupil}'s attendance - email update", f"date: {d}", f"to: {to}",
-                               "served:", "  method: email", f"  address: {parents[to]['email']}", f"  sent_at: {sent}",
-                               "  read_receipt: received", f"  read_at: {d}T21:{rng.randint(10, 59)}"], 3
+        return (
+            f"email-{to}",
+            [
+                "type: email",
+                f"title: {pupil}'s attendance - email update",
+                f"date: {d}",
+                f"to: {to}",
+                "served:",
+                "  method: email",
+                f"  address: {parents[to]['email']}",
+                f"  sent_at: {sent}",
+                "  read_receipt: received",
+                f"  read_at: {d}T21:{rng.randint(10, 59)}",
+            ],
+            3,
+        )
     if kind == "notice":
         nk = rng.choice(["notice_to_improve", "penalty_notice_warning", "final_warning", "notification_of_referral"])
-        lines = ["type: notice", f"title: {nk.replace('_', ' ').capitalize()} - {pupil}", f"date: {d}", f"kind: {nk}", f"to: {to}"]
+        lines = [
+            "type: notice",
+            f"title: {nk.replace('_', ' ').capitalize()} - {pupil}",
+            f"date: {d}",
+            f"kind: {nk}",
+            f"to: {to}",
+        ]
         if nk == "notice_to_improve":
             lines.append(f"monitoring_weeks: {rng.choice([3, 4, 6])}")
         return f"notice-{to}-{nk.replace('_', '-')}", lines + _served(rng, to, day, parents), 3
@@ -227,50 +263,156 @@ def _document(rng: random.Random, kind: str, day: dt.date, parents: dict[str, di
         attended = [p for p in ids if rng.random() < 0.6]
         outcome = "attended" if attended else rng.choice(["not_attended", "rearranged", "declined"])
         staff = rng.sample(STAFF, 2)
-        return f"meeting-{mk.replace('_', '-')}", [
-            "type: meeting", f"title: {mk.replace('_', ' ').capitalize()} meeting", f"date: {d}", f"kind: {mk}",
-            f"invited: [{', '.join(ids)}]", f"attended: [{', '.join(attended)}]", f"staff: [{', '.join(staff)}]",
-            f"outcome: {outcome}", "actions:", "  - Weekly check-in with the learning mentor",
-            "  - Parent to ring the school by 08:45 on any day of absence", f"review_date: {later}"], 5
+        return (
+            f"meeting-{mk.replace('_', '-')}",
+            [
+                "type: meeting",
+                f"title: {mk.replace('_', ' ').capitalize()} meeting",
+                f"date: {d}",
+                f"kind: {mk}",
+                f"invited: [{', '.join(ids)}]",
+                f"attended: [{', '.join(attended)}]",
+                f"staff: [{', '.join(staff)}]",
+                f"outcome: {outcome}",
+                "actions:",
+                "  - Weekly check-in with the learning mentor",
+                "  - Parent to ring the school by 08:45 on any day of absence",
+                f"review_date: {later}",
+            ],
+            5,
+        )
     if kind == "support":
         sk = rng.choice(["early_help", "mentoring", "school_nurse", "family_support", "transport", "external_referral"])
         st = rng.choice(["offered", "accepted", "declined", "not_engaged", "completed"])
-        return f"support-{sk.replace('_', '-')}", ["type: support", f"title: {sk.replace('_', ' ').capitalize()} offered",
-                                                   f"date: {d}", f"kind: {sk}", f"offered_to: [{', '.join(ids)}]", f"status: {st}"], 2
+        return (
+            f"support-{sk.replace('_', '-')}",
+            [
+                "type: support",
+                f"title: {sk.replace('_', ' ').capitalize()} offered",
+                f"date: {d}",
+                f"kind: {sk}",
+                f"offered_to: [{', '.join(ids)}]",
+                f"status: {st}",
+            ],
+            2,
+        )
     if kind == "contract":
         st = rng.choice(["offered", "agreed", "declined", "breached"])
-        return "contract", ["type: contract", "title: Attendance contract", f"date: {d}", f"status: {st}",
-                            f"parents: [{', '.join(ids)}]", f"start: {d}", f"review_date: {later}"], 3
+        return (
+            "contract",
+            [
+                "type: contract",
+                "title: Attendance contract",
+                f"date: {d}",
+                f"status: {st}",
+                f"parents: [{', '.join(ids)}]",
+                f"start: {d}",
+                f"review_date: {later}",
+            ],
+            3,
+        )
     if kind == "plan":
-        return "plan", ["type: plan", "title: Attendance action plan", f"date: {d}", f"parents: [{', '.join(ids)}]",
-                        f"review_date: {later}"], 3
+        return (
+            "plan",
+            [
+                "type: plan",
+                "title: Attendance action plan",
+                f"date: {d}",
+                f"parents: [{', '.join(ids)}]",
+                f"review_date: {later}",
+            ],
+            3,
+        )
     if kind == "medical":
-        return "medical", ["type: medical", "title: Request for medical evidence", f"date: {d}",
-                           f"requested_from: {_yaml_str('Parent (appointment record or prescription)')}",
-                           f"received: {rng.choice(['true', 'false'])}"], 2
+        return (
+            "medical",
+            [
+                "type: medical",
+                "title: Request for medical evidence",
+                f"date: {d}",
+                f"requested_from: {_yaml_str('Parent (appointment record or prescription)')}",
+                f"received: {rng.choice(['true', 'false'])}",
+            ],
+            2,
+        )
     if kind == "pupil_voice":
-        return "pupil-voice", ["type: pupil_voice", f"title: {pupil}'s views on attendance", f"date: {d}",
-                               f"notes: {_yaml_str('Recorded by S. Exemplar, Learning Mentor')}"], 4
+        return (
+            "pupil-voice",
+            [
+                "type: pupil_voice",
+                f"title: {pupil}'s views on attendance",
+                f"date: {d}",
+                f"notes: {_yaml_str('Recorded by S. Exemplar, Learning Mentor')}",
+            ],
+            4,
+        )
     if kind == "penalty_notice":
-        return f"penalty-notice-{to}", ["type: penalty_notice", "title: Penalty notice (earlier)", f"date: {d}", f"to: {to}",
-                                        f"issued_on: {d}", f"paid: {rng.choice(['true', 'false'])}",
-                                        f"period_start: {(day - dt.timedelta(days=70)).isoformat()}",
-                                        f"period_end: {(day - dt.timedelta(days=3)).isoformat()}"], 2
+        return (
+            f"penalty-notice-{to}",
+            [
+                "type: penalty_notice",
+                "title: Penalty notice (earlier)",
+                f"date: {d}",
+                f"to: {to}",
+                f"issued_on: {d}",
+                f"paid: {rng.choice(['true', 'false'])}",
+                f"period_start: {(day - dt.timedelta(days=70)).isoformat()}",
+                f"period_end: {(day - dt.timedelta(days=3)).isoformat()}",
+            ],
+            2,
+        )
     if kind == "witness_statement":
-        return "witness-statement", ["type: witness_statement", "title: Witness statement (s9 CJA 1967)", f"date: {d}",
-                                     f"witness: {rng.choice(STAFF)}"], 6
+        return (
+            "witness-statement",
+            [
+                "type: witness_statement",
+                "title: Witness statement (s9 CJA 1967)",
+                f"date: {d}",
+                f"witness: {rng.choice(STAFF)}",
+            ],
+            6,
+        )
     if kind == "leave":
         decision = rng.choice(["authorised", "refused", "not_requested"])
-        return "leave", ["type: leave", "title: Leave of absence request", f"date: {d}", f"parents: [{to}]",
-                         f"start: {later}", f"end: {(day + dt.timedelta(days=50)).isoformat()}", f"decision: {decision}"], 2
-    return "other", ["type: other", "title: Hand-delivery log (transcript)", f"date: {d}",
-                     f"notes: {_yaml_str('Reception hand-delivery book, FICTIONAL transcript')}"], 1
+        return (
+            "leave",
+            [
+                "type: leave",
+                "title: Leave of absence request",
+                f"date: {d}",
+                f"parents: [{to}]",
+                f"start: {later}",
+                f"end: {(day + dt.timedelta(days=50)).isoformat()}",
+                f"decision: {decision}",
+            ],
+            2,
+        )
+    return (
+        "other",
+        [
+            "type: other",
+            "title: Hand-delivery log (transcript)",
+            f"date: {d}",
+            f"notes: {_yaml_str('Reception hand-delivery book, FICTIONAL transcript')}",
+        ],
+        1,
+    )
 
 
 DOCUMENT_MIX = [
-    ("letter", 30), ("email", 15), ("notice", 8), ("meeting", 12), ("support", 8), ("contract", 3),
-    ("plan", 3), ("medical", 4), ("pupil_voice", 3), ("penalty_notice", 1), ("witness_statement", 1),
-    ("leave", 2), ("other", 4),
+    ("letter", 30),
+    ("email", 15),
+    ("notice", 8),
+    ("meeting", 12),
+    ("support", 8),
+    ("contract", 3),
+    ("plan", 3),
+    ("medical", 4),
+    ("pupil_voice", 3),
+    ("penalty_notice", 1),
+    ("witness_statement", 1),
+    ("leave", 2),
+    ("other", 4),
 ]
 
 
@@ -292,17 +434,29 @@ def make_case(folder, *, school_years: int = 5, documents: int = 200, seed: int 
 
     first = rng.choice(FIRST_NAMES)
     last = rng.choice(LAST_NAMES)
-    pupil = f"{first} {last}"
     year_group = rng.randint(max(school_years + 1, 7), 10)  # Year 7-10 in 2024-25
     born = dt.date(2024 - 5 - year_group, rng.randint(9, 12), rng.randint(1, 28))
     home = f"{rng.randint(1, 99)} {rng.choice(STREETS)}, {TOWNS[0]}, ZZ1 {rng.randint(1, 9)}EX"
-    away = f"Flat {rng.randint(1, 9)}, {rng.randint(1, 99)} {rng.choice(STREETS)}, {TOWNS[1]}, ZZ2 {rng.randint(1, 9)}SP"
+    away = (
+        f"Flat {rng.randint(1, 9)}, {rng.randint(1, 99)} {rng.choice(STREETS)}, {TOWNS[1]}, ZZ2 {rng.randint(1, 9)}SP"
+    )
     phone = 900100 + (seed * 2) % 800
     parents = {
-        "p1": {"name": f"{rng.choice(['Morgan', 'Jo', 'Kim'])} {last}", "relationship": "mother", "lives": True,
-               "address": home, "email": f"p1.{last.lower()}.{seed}@mail.example", "phone": f"07700 {phone + 1}"},
-        "p2": {"name": f"{rng.choice(['Jamie', 'Lee', 'Drew'])} {rng.choice(LAST_NAMES)}", "relationship": "father",
-               "lives": False, "address": away, "phone": f"07700 {phone + 2}"},
+        "p1": {
+            "name": f"{rng.choice(['Morgan', 'Jo', 'Kim'])} {last}",
+            "relationship": "mother",
+            "lives": True,
+            "address": home,
+            "email": f"p1.{last.lower()}.{seed}@mail.example",
+            "phone": f"07700 {phone + 1}",
+        },
+        "p2": {
+            "name": f"{rng.choice(['Jamie', 'Lee', 'Drew'])} {rng.choice(LAST_NAMES)}",
+            "relationship": "father",
+            "lives": False,
+            "address": away,
+            "phone": f"07700 {phone + 2}",
+        },
     }
     case_id = f"BM-{referral.year}-{seed:05d}"
     route = rng.choice(["penalty_notice", "prosecution_444_1", "prosecution_444_1a"])
@@ -372,14 +526,24 @@ def make_case(folder, *, school_years: int = 5, documents: int = 200, seed: int 
             ["first_day_call", "call", "home_visit", "check_in", "dsl_consulted", "welfare_check", "other"],
             weights=[10, 8, 3, 4, 1, 1, 1],
         )[0]
-        ev_lines += [f"- date: {day.isoformat()}", f'  time: "{rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}"', f"  kind: {kind}"]
+        ev_lines += [
+            f"- date: {day.isoformat()}",
+            f'  time: "{rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}"',
+            f"  kind: {kind}",
+        ]
         if kind not in ("dsl_consulted", "check_in", "other"):
             ev_lines.append(f"  with: [{rng.choice(list(parents))}]")
-        ev_lines += [f"  by: {rng.choice(STAFF)}",
-                     f"  summary: {_yaml_str(f'{kind.replace(chr(95), chr(32)).capitalize()} about {first}: no reason given; recorded as unauthorised until one is.')}"]
+        ev_lines += [
+            f"  by: {rng.choice(STAFF)}",
+            f"  summary: {_yaml_str(f'{kind.replace(chr(95), chr(32)).capitalize()} about {first}: no reason given; recorded as unauthorised until one is.')}",
+        ]
     eso_day = referral - dt.timedelta(days=rng.randint(5, 12))
-    ev_lines += [f"- date: {eso_day.isoformat()}", "  kind: eso_considered", "  by: P. Placeholder",
-                 "  summary: An education supervision order was considered with the LA and judged less suitable than the referral."]
+    ev_lines += [
+        f"- date: {eso_day.isoformat()}",
+        "  kind: eso_considered",
+        "  by: P. Placeholder",
+        "  summary: An education supervision order was considered with the LA and judged less suitable than the referral.",
+    ]
     (root / "events.yaml").write_text("\n".join(ev_lines) + "\n", encoding="utf-8")
 
     # documents: spread over the whole register, a few a month, in date order; the
@@ -388,10 +552,19 @@ def make_case(folder, *, school_years: int = 5, documents: int = 200, seed: int 
     kinds = [k for k, _ in DOCUMENT_MIX]
     weights = [w for _, w in DOCUMENT_MIX]
     planned: list[tuple[dt.date, str]] = []
-    finale = [("letter", "p1"), ("letter", "p2"), ("meeting", None), ("support", None), ("contract", None),
-              ("notice", "p1"), ("notice", "p2")][: max(0, documents - 1)]
+    finale = [
+        ("letter", "p1"),
+        ("letter", "p2"),
+        ("meeting", None),
+        ("support", None),
+        ("contract", None),
+        ("notice", "p1"),
+        ("notice", "p2"),
+    ][: max(0, documents - 1)]
     for i in range(documents - len(finale)):
-        day = first_session + dt.timedelta(days=int(span * 0.85 * i / max(1, documents - len(finale))) + rng.randint(0, 3))
+        day = first_session + dt.timedelta(
+            days=int(span * 0.85 * i / max(1, documents - len(finale))) + rng.randint(0, 3)
+        )
         planned.append((day, rng.choices(kinds, weights)[0]))
     for j, (kind, _) in enumerate(finale):
         planned.append((referral - dt.timedelta(days=40 - 5 * j), kind))

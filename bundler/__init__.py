@@ -7,7 +7,7 @@ its bundle, write the toolkit's letters.
 
 __version__ = "0.1.0"
 
-from . import api  # noqa: E402  (api needs __version__ defined first)
-from .api import *  # noqa: E402,F403
+from . import api
+from .api import *  # noqa: F403
 
 __all__ = ["__version__", "api", *api.__all__]

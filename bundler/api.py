@@ -294,7 +294,9 @@ def code_tables() -> dict[str, Any]:
     }
 
 
-def days_lost_table(possible_days: int = 190, levels: Iterable[float] = (100, 97, 95, 90, 85, 80, 50)) -> list[tuple[Any, float, float]]:
+def days_lost_table(
+    possible_days: int = 190, levels: Iterable[float] = (100, 97, 95, 90, 85, 80, 50)
+) -> list[tuple[Any, float, float]]:
     """What an attendance level costs over a school year: (level %, days, weeks).
 
     >>> api.days_lost_table(190, [90])[0][1]
@@ -305,7 +307,9 @@ def days_lost_table(possible_days: int = 190, levels: Iterable[float] = (100, 97
     return table(possible_days, levels)
 
 
-def minutes_late_table(minutes: Iterable[float] = (5, 10, 15, 20, 30), school_days: int = 190) -> list[tuple[Any, float]]:
+def minutes_late_table(
+    minutes: Iterable[float] = (5, 10, 15, 20, 30), school_days: int = 190
+) -> list[tuple[Any, float]]:
     """Days of learning lost in a year by arriving late every day: (minutes, days).
 
     >>> round(api.minutes_late_table([5])[0][1], 1)
@@ -339,7 +343,7 @@ def reference() -> dict[str, Any]:
     """
     import inspect
 
-    from .checklist import RULES, NATIONAL, Settings
+    from .checklist import NATIONAL, RULES, Settings
     from .checklist.s3_service import SHARED_MAILBOX_WORDS
     from .letters import NEEDS, PENALTY, ROAD_MAP
     from .register import attendance
@@ -422,10 +426,14 @@ def template_partials() -> list[str]:
     """
     from .case.templates import TEMPLATE_SUFFIX, letters_dir
 
-    return sorted(e.name for e in letters_dir().iterdir() if e.name.startswith("_") and e.name.endswith(TEMPLATE_SUFFIX))
+    return sorted(
+        e.name for e in letters_dir().iterdir() if e.name.startswith("_") and e.name.endswith(TEMPLATE_SUFFIX)
+    )
 
 
-def render_letter(case: CaseFolder, name: str, parent_id: str | None, on: dt.date, serve: str | None = None, **options: Any) -> RenderedLetter:
+def render_letter(
+    case: CaseFolder, name: str, parent_id: str | None, on: dt.date, serve: str | None = None, **options: Any
+) -> RenderedLetter:
     """Render a template for one parent of a validated case (nothing is written).
 
     >>> case = api.validate("sample_cases/EX-2025-001").case
@@ -437,7 +445,9 @@ def render_letter(case: CaseFolder, name: str, parent_id: str | None, on: dt.dat
     return render(case, name, parent_id, on, serve, **options)
 
 
-def write_letters(case_folder: str | os.PathLike[str], name: str, parent_ids: Sequence[str] = (), **options: Any) -> list[WrittenLetter]:
+def write_letters(
+    case_folder: str | os.PathLike[str], name: str, parent_ids: Sequence[str] = (), **options: Any
+) -> list[WrittenLetter]:
     """Write a template into the case's ``documents/``, one new file per parent (never
     overwriting), with PDF and Word copies where ``pdf_dir`` / ``docx_dir`` ask.
 
@@ -470,7 +480,9 @@ def letter_html(letter: RenderedLetter) -> str:
     return page(letter)
 
 
-def new_case(folder: str | os.PathLike[str], route: str, case_id: str | None = None, *, today: dt.date | None = None) -> Path:
+def new_case(
+    folder: str | os.PathLike[str], route: str, case_id: str | None = None, *, today: dt.date | None = None
+) -> Path:
     """Write a commented case-folder skeleton that validates; refuses a folder that is
     not empty.
 

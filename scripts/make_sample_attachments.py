@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import random
 import sys
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from pathlib import Path
 
 SCHOOL = "Exampletown Academy"
@@ -38,7 +38,7 @@ def write_eml(folder: Path) -> None:
     msg = EmailMessage()
     msg["From"] = Address(f"{OFFICER}, Attendance Officer", addr_spec=OFFICER_EMAIL)
     msg["To"] = Address("Morgan Example", addr_spec=MOTHER_EMAIL)
-    msg["Date"] = format_datetime(datetime(2024, 11, 5, 9, 12, tzinfo=timezone.utc))
+    msg["Date"] = format_datetime(datetime(2024, 11, 5, 9, 12, tzinfo=UTC))
     msg["Subject"] = "Riley - invitation to a meeting about attendance, 12 November"
     msg["Message-ID"] = "<20241105091200.riley-attendance@exampletown-academy.example>"
     msg["Disposition-Notification-To"] = OFFICER_EMAIL
@@ -168,8 +168,7 @@ def write_pdf(folder: Path) -> None:
     from weasyprint import CSS, HTML
 
     html = HTML(string=CONTRACT_HTML.format(school=SCHOOL, address=SCHOOL_ADDRESS))
-    html.write_pdf(folder / "2024-11-26-attendance-contract.pdf",
-                   stylesheets=[CSS(string=CONTRACT_CSS)])
+    html.write_pdf(folder / "2024-11-26-attendance-contract.pdf", stylesheets=[CSS(string=CONTRACT_CSS)])
 
 
 def write_docx(folder: Path) -> None:
@@ -182,38 +181,47 @@ def write_docx(folder: Path) -> None:
     doc.core_properties.author = "P. Placeholder"
     doc.core_properties.title = "Notice to improve - Riley Example"
     doc.add_paragraph(f"{SCHOOL}\n{SCHOOL_ADDRESS}")
-    doc.add_paragraph("Private and confidential\nMs Morgan Example\n12 Example Crescent\n"
-                      "Exampletown\nZZ1 4EX")
+    doc.add_paragraph("Private and confidential\nMs Morgan Example\n12 Example Crescent\nExampletown\nZZ1 4EX")
     doc.add_paragraph("17 January 2025")
     doc.add_paragraph("Dear Ms Example,")
-    doc.add_heading("Notice to improve - Riley Example (date of birth 15 January 2012), Year 8",
-                    level=2)
+    doc.add_heading("Notice to improve - Riley Example (date of birth 15 January 2012), Year 8", level=2)
     paragraphs = [
-        ("", "As a parent of Riley you have a legal duty under section 7 of the Education "
-             "Act 1996 to make sure Riley receives a suitable full-time education and, "
-             "because Riley is registered at this school, that Riley attends regularly."),
-        ("Why this notice is being given. ",
-         "Between 4 September 2024 and 16 January 2025 Riley attended 131 of 160 possible "
-         "sessions (82%). 23 sessions were unauthorised, including 19 between 7 October "
-         "and 20 December 2024, which is above the national threshold of 10 unauthorised "
-         "sessions within 10 school weeks. The attendance contract you agreed on "
-         "26 November 2024 has not been kept (review meeting, 14 January 2025)."),
-        ("Support offered so far. ",
-         "Meetings on 1 October and 12 November 2024; weekly learning mentor check-ins; "
-         "spare PE kit and private changing; a free breakfast club place on Mondays; an "
-         "early help assessment with the Family Support Service; the attendance contract "
-         "and its review."),
-        ("What must happen now. ",
-         "For the next four weeks, from 17 January to 14 February 2025, Riley must attend "
-         "every session unless absent for a reason the school can authorise, such as "
-         "genuine illness reported on the morning. The support above continues, and the "
-         "early help offer remains open to you."),
-        ("What happens if attendance does not improve. ",
-         "If Riley has further unauthorised absence in this period, the school may ask "
-         "Exampleshire County Council to issue a penalty notice to you. A penalty notice "
-         "is £80 per parent if paid within 21 days, rising to £160 if paid within 28 "
-         "days. If it is not paid, the council may prosecute under section 444 of the "
-         "Education Act 1996."),
+        (
+            "",
+            "As a parent of Riley you have a legal duty under section 7 of the Education "
+            "Act 1996 to make sure Riley receives a suitable full-time education and, "
+            "because Riley is registered at this school, that Riley attends regularly.",
+        ),
+        (
+            "Why this notice is being given. ",
+            "Between 4 September 2024 and 16 January 2025 Riley attended 131 of 160 possible "
+            "sessions (82%). 23 sessions were unauthorised, including 19 between 7 October "
+            "and 20 December 2024, which is above the national threshold of 10 unauthorised "
+            "sessions within 10 school weeks. The attendance contract you agreed on "
+            "26 November 2024 has not been kept (review meeting, 14 January 2025).",
+        ),
+        (
+            "Support offered so far. ",
+            "Meetings on 1 October and 12 November 2024; weekly learning mentor check-ins; "
+            "spare PE kit and private changing; a free breakfast club place on Mondays; an "
+            "early help assessment with the Family Support Service; the attendance contract "
+            "and its review.",
+        ),
+        (
+            "What must happen now. ",
+            "For the next four weeks, from 17 January to 14 February 2025, Riley must attend "
+            "every session unless absent for a reason the school can authorise, such as "
+            "genuine illness reported on the morning. The support above continues, and the "
+            "early help offer remains open to you.",
+        ),
+        (
+            "What happens if attendance does not improve. ",
+            "If Riley has further unauthorised absence in this period, the school may ask "
+            "Exampleshire County Council to issue a penalty notice to you. A penalty notice "
+            "is £80 per parent if paid within 21 days, rising to £160 if paid within 28 "
+            "days. If it is not paid, the council may prosecute under section 444 of the "
+            "Education Act 1996.",
+        ),
     ]
     for lead, text in paragraphs:
         para = doc.add_paragraph()
@@ -222,28 +230,33 @@ def write_docx(folder: Path) -> None:
         para.add_run(text)
     table = doc.add_table(rows=1, cols=3)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("Period", "Sessions possible",
-                                                 "Unauthorised sessions")):
+    for cell, text in zip(table.rows[0].cells, ("Period", "Sessions possible", "Unauthorised sessions")):
         cell.text = text
-    for row in (("4 Sep - 20 Dec 2024", "144", "21"), ("7 - 16 Jan 2025", "16", "2"),
-                ("Total", "160", "23")):
+    for row in (("4 Sep - 20 Dec 2024", "144", "21"), ("7 - 16 Jan 2025", "16", "2"), ("Total", "160", "23")):
         cells = table.add_row().cells
         for cell, text in zip(cells, row):
             cell.text = text
-    doc.add_paragraph("Mr Specimen is being given his own notice. If you want to discuss "
-                      "this notice or the support, please contact me or D. Sample on "
-                      "07700 900100.")
-    doc.add_paragraph("Yours sincerely,\n\nP. Placeholder\nAssistant Headteacher "
-                      "(Attendance Lead)")
+    doc.add_paragraph(
+        "Mr Specimen is being given his own notice. If you want to discuss "
+        "this notice or the support, please contact me or D. Sample on "
+        "07700 900100."
+    )
+    doc.add_paragraph("Yours sincerely,\n\nP. Placeholder\nAssistant Headteacher (Attendance Lead)")
     doc.add_paragraph("Served by first-class post on 17 January 2025.").runs[0].italic = True
     doc.save(folder / "2025-01-17-notice-p1-notice-to-improve.docx")
 
 
 LOG_ROWS = [
-    ("06/12/24", "15:20", "Mr J. Specimen", "Father", "Letter: attendance contract not kept",
-     "J Specimen", "D. Sample"),
-    ("17/01/25", "15:25", "Mr J. Specimen", "Father", "Notice to improve (Riley Example)",
-     "J Specimen", "D. Sample"),
+    (
+        "06/12/24",
+        "15:20",
+        "Mr J. Specimen",
+        "Father",
+        "Letter: attendance contract not kept",
+        "J Specimen",
+        "D. Sample",
+    ),
+    ("17/01/25", "15:25", "Mr J. Specimen", "Father", "Notice to improve (Riley Example)", "J Specimen", "D. Sample"),
 ]
 
 
@@ -259,7 +272,7 @@ def write_png(folder: Path) -> None:
     width, height = 1700, 900
     page = Image.new("RGB", (width, height), (246, 243, 232))
     pixels = page.load()
-    for _ in range(20000):   # paper grain
+    for _ in range(20000):  # paper grain
         x, y = rng.randrange(width), rng.randrange(height)
         shade = rng.randint(-14, 6)
         r, g, b = pixels[x, y]
@@ -267,14 +280,24 @@ def write_png(folder: Path) -> None:
     draw = ImageDraw.Draw(page)
     ink, pen = (35, 35, 40), (28, 45, 120)
     draw.text((80, 60), f"{SCHOOL} - main reception", font=title, fill=ink)
-    draw.text((80, 105), "Hand-delivery log: letters handed to parents in person",
-              font=head, fill=ink)
-    draw.text((80, 135), "Record date, time, staff member and the parent who took the "
-              "letter. Hand letters only to the parent they are addressed to.",
-              font=printed, fill=ink)
-    columns = [("Date", 80), ("Time", 200), ("Received by", 290), ("Relationship", 500),
-               ("Document", 660), ("Parent signature", 1110), ("Handed by", 1390),
-               ("", 1620)]
+    draw.text((80, 105), "Hand-delivery log: letters handed to parents in person", font=head, fill=ink)
+    draw.text(
+        (80, 135),
+        "Record date, time, staff member and the parent who took the "
+        "letter. Hand letters only to the parent they are addressed to.",
+        font=printed,
+        fill=ink,
+    )
+    columns = [
+        ("Date", 80),
+        ("Time", 200),
+        ("Received by", 290),
+        ("Relationship", 500),
+        ("Document", 660),
+        ("Parent signature", 1110),
+        ("Handed by", 1390),
+        ("", 1620),
+    ]
     top, row_h = 190, 70
     draw.rectangle((80, top, 1620, top + row_h * 9), outline=ink, width=2)
     for name, x in columns[:-1]:
@@ -284,11 +307,9 @@ def write_png(folder: Path) -> None:
         draw.line((80, top + row_h * n, 1620, top + row_h * n), fill=ink, width=1)
     for i, row in enumerate(LOG_ROWS, start=1):
         y = top + row_h * i + 20
-        for (name, x), text in zip(columns, row):
-            draw.text((x + 10 + rng.randint(-3, 3), y + rng.randint(-4, 4)), text,
-                      font=hand, fill=pen)
-    draw.text((80, top + row_h * 9 + 25), "Page 14 - Autumn 2024 / Spring 2025",
-              font=printed, fill=ink)
+        for (_name, x), text in zip(columns, row):
+            draw.text((x + 10 + rng.randint(-3, 3), y + rng.randint(-4, 4)), text, font=hand, fill=pen)
+    draw.text((80, top + row_h * 9 + 25), "Page 14 - Autumn 2024 / Spring 2025", font=printed, fill=ink)
     page = page.rotate(-1.2, resample=Image.BICUBIC, expand=True, fillcolor=(60, 60, 64))
     page = page.filter(ImageFilter.GaussianBlur(0.6))
     page = page.convert("P", palette=Image.ADAPTIVE, colors=64)

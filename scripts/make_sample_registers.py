@@ -23,26 +23,33 @@ from datetime import date, timedelta
 from pathlib import Path
 
 COLUMNS = [
-    "date", "session", "code", "minutes_late",
-    "amended_from", "amended_on", "amended_by", "amended_reason", "note",
+    "date",
+    "session",
+    "code",
+    "minutes_late",
+    "amended_from",
+    "amended_on",
+    "amended_by",
+    "amended_reason",
+    "note",
 ]
 
 # One invented English school calendar shared by the sample schools.
 TERMS = [
-    (date(2024, 4, 15), date(2024, 7, 19)),   # summer 2024
-    (date(2024, 9, 4), date(2024, 12, 20)),   # autumn 2024 (2-3 Sep INSET)
-    (date(2025, 1, 6), date(2025, 4, 4)),     # spring 2025
+    (date(2024, 4, 15), date(2024, 7, 19)),  # summer 2024
+    (date(2024, 9, 4), date(2024, 12, 20)),  # autumn 2024 (2-3 Sep INSET)
+    (date(2025, 1, 6), date(2025, 4, 4)),  # spring 2025
 ]
 CLOSED = set()
 for first, last in [
-    (date(2024, 5, 27), date(2024, 5, 31)),   # summer half-term
+    (date(2024, 5, 27), date(2024, 5, 31)),  # summer half-term
     (date(2024, 10, 28), date(2024, 11, 1)),  # autumn half-term
-    (date(2025, 2, 17), date(2025, 2, 21)),   # spring half-term
+    (date(2025, 2, 17), date(2025, 2, 21)),  # spring half-term
 ]:
     CLOSED.update(first + timedelta(days=n) for n in range((last - first).days + 1))
-CLOSED.add(date(2024, 5, 6))    # early May bank holiday
+CLOSED.add(date(2024, 5, 6))  # early May bank holiday
 CLOSED.add(date(2024, 11, 29))  # INSET day
-CLOSED.add(date(2025, 1, 6))    # INSET day (first day of spring term)
+CLOSED.add(date(2025, 1, 6))  # INSET day (first day of spring term)
 
 # Codes in force on a date: the 2006 set before the 2024 regulations took effect.
 CODES_2024_FROM = date(2024, 8, 19)
@@ -90,10 +97,10 @@ class Register:
         self.mark(day, "AM", code, **fields)
         self.mark(day, "PM", code, **fields)
 
-    def amended(self, day: str, session: str, code: str, was: str, on: str,
-                by: str, reason: str, note: str = "") -> None:
-        fields = {"amended_from": was, "amended_on": on, "amended_by": by,
-                  "amended_reason": reason}
+    def amended(
+        self, day: str, session: str, code: str, was: str, on: str, by: str, reason: str, note: str = ""
+    ) -> None:
+        fields = {"amended_from": was, "amended_on": on, "amended_by": by, "amended_reason": reason}
         if note:
             fields["note"] = note
         self.mark(day, session, code, **fields)
@@ -126,9 +133,15 @@ def riley_example() -> list[list[str]]:
     reg.day("2024-09-27", "I")
     reg.mark("2024-10-04", "AM", "L", minutes_late="20")
     for session in ("AM", "PM"):
-        reg.amended("2024-10-07", session, "O", "I", "2024-11-05", officer,
-                    "Illness not evidenced; medical evidence asked for on "
-                    "22/10/2024 and not provided")
+        reg.amended(
+            "2024-10-07",
+            session,
+            "O",
+            "I",
+            "2024-11-05",
+            officer,
+            "Illness not evidenced; medical evidence asked for on 22/10/2024 and not provided",
+        )
         reg.amended("2024-10-14", session, "O", "N", "2024-10-18", officer, no_reason)
     reg.day("2024-10-25", "O")
     reg.day("2024-11-04", "O")
@@ -155,10 +168,13 @@ def riley_example() -> list[list[str]]:
 def casey_sample() -> list[list[str]]:
     reg = Register(d("2024-04-15"), d("2025-03-20"), seed=2002, late_rate=0.06)
     rates = [  # (first day, absence rate) by term
-        (d("2024-04-15"), 0.36), (d("2024-09-04"), 0.44), (d("2025-01-06"), 0.50)]
+        (d("2024-04-15"), 0.36),
+        (d("2024-09-04"), 0.44),
+        (d("2025-01-06"), 0.50),
+    ]
     officer = "K. Dummy"
     last_day = max(day for day, _ in reg.rows)
-    for (day, session) in sorted(reg.rows):
+    for day, session in sorted(reg.rows):
         if session == "PM":
             continue
         rate = [r for first, r in rates if first <= day][-1]
@@ -167,8 +183,7 @@ def casey_sample() -> list[list[str]]:
         if roll < rate * 0.2 and add_school_days(day, 5) <= last_day:
             on = add_school_days(day, 5).isoformat()
             for s in ("AM", "PM"):
-                reg.amended(iso, s, "O", "N", on, officer,
-                            "No reason given within 5 school days")
+                reg.amended(iso, s, "O", "N", on, officer, "No reason given within 5 school days")
         elif roll < rate:
             reg.day(iso, "O")
         elif roll < rate + 0.10:
@@ -194,8 +209,7 @@ def jordan_specimen() -> list[list[str]]:
     reg.mark("2024-07-03", "AM", "M", note="Optician appointment; letter seen")
     reg.day("2024-10-09", "I")
     reg.day("2024-12-05", "I")
-    for day in ("2025-02-10", "2025-02-11", "2025-02-12", "2025-02-13",
-                "2025-02-14", "2025-02-24"):
+    for day in ("2025-02-10", "2025-02-11", "2025-02-12", "2025-02-13", "2025-02-14", "2025-02-24"):
         reg.day(day, "G", note="Leave refused 16/01/2025")
     return reg.csv_rows()
 
@@ -206,12 +220,23 @@ def robin_placeholder() -> list[list[str]]:
     reg = Register(d("2024-04-15"), d("2025-03-27"), seed=4004)
     reg.day("2024-06-24", "I")
     reg.day("2024-07-12", "O")
-    for day in ("2024-10-21", "2024-11-11", "2024-11-12", "2024-11-25",
-                "2024-12-09", "2025-01-13", "2025-01-14", "2025-01-27",
-                "2025-02-03", "2025-02-10", "2025-03-10", "2025-03-17"):
+    for day in (
+        "2024-10-21",
+        "2024-11-11",
+        "2024-11-12",
+        "2024-11-25",
+        "2024-12-09",
+        "2025-01-13",
+        "2025-01-14",
+        "2025-01-27",
+        "2025-02-03",
+        "2025-02-10",
+        "2025-03-10",
+        "2025-03-17",
+    ):
         reg.day(day, "O")
-    reg.mark("2024-12-20", "PM", "H")             # planted: H is not a 2024 code
-    reg.mark("2025-01-20", "AM", "Q9")            # planted: no such code
+    reg.mark("2024-12-20", "PM", "H")  # planted: H is not a 2024 code
+    reg.mark("2025-01-20", "AM", "Q9")  # planted: no such code
     rows = reg.csv_rows()
     duplicate = next(i for i, r in enumerate(rows) if r[:2] == ["2024-11-12", "AM"])
     rows.insert(duplicate + 1, list(rows[duplicate]))  # planted: session twice

@@ -29,9 +29,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bundler.checklist.profiles import load_profile
-from bundler.checklist import CheckResult, Finding, check_case
 from bundler.case.validate import validate_folder
+from bundler.checklist import CheckResult, Finding, check_case
+from bundler.checklist.profiles import load_profile
 
 D = dt.date.fromisoformat
 
@@ -39,7 +39,17 @@ FIRST_DAY, LAST_DAY = D("2024-09-02"), D("2025-03-07")
 HOLIDAYS = [(D("2024-10-28"), D("2024-11-01")), (D("2024-12-23"), D("2025-01-03")), (D("2025-02-17"), D("2025-02-21"))]
 FIRST_ABSENT_MONDAY = D("2024-09-30")
 PRESENT = {"AM": "/", "PM": "\\"}
-REGISTER_COLUMNS = ["date", "session", "code", "minutes_late", "amended_from", "amended_on", "amended_by", "amended_reason", "note"]
+REGISTER_COLUMNS = [
+    "date",
+    "session",
+    "code",
+    "minutes_late",
+    "amended_from",
+    "amended_on",
+    "amended_by",
+    "amended_reason",
+    "note",
+]
 
 
 def school_days(first: dt.date = FIRST_DAY, last: dt.date = LAST_DAY) -> list[dt.date]:
@@ -98,7 +108,11 @@ BASE_CASE: dict[str, Any] = {
             "address": "Flat 3, 7 Sample Street, Sampleford, ZZ2 7SP",
         },
     ],
-    "safeguarding": {"considered": True, "notify_parents_would_risk_harm": False, "notes": "No known risk in telling either parent."},
+    "safeguarding": {
+        "considered": True,
+        "notify_parents_would_risk_harm": False,
+        "notes": "No known risk in telling either parent.",
+    },
 }
 
 POST = {"method": "post_first_class"}
@@ -114,44 +128,106 @@ def emailed(address: str, at: str, read_receipt: str = "requested") -> dict[str,
 
 
 def _meeting(date: str, kind: str, attended: list[str], **extra: Any) -> dict[str, Any]:
-    return {"type": "meeting", "title": f"Meeting: {kind.replace('_', ' ')}", "date": D(date), "kind": kind,
-            "invited": ["p1", "p2"], "attended": attended, "staff": ["D. Sample"], "outcome": "attended", **extra}
+    return {
+        "type": "meeting",
+        "title": f"Meeting: {kind.replace('_', ' ')}",
+        "date": D(date),
+        "kind": kind,
+        "invited": ["p1", "p2"],
+        "attended": attended,
+        "staff": ["D. Sample"],
+        "outcome": "attended",
+        **extra,
+    }
 
 
 def _notice(date: str, kind: str, to: str, served: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"type": "notice", "title": kind.replace("_", " ").capitalize(), "date": D(date), "kind": kind, "to": to, "served": served, **extra}
+    return {
+        "type": "notice",
+        "title": kind.replace("_", " ").capitalize(),
+        "date": D(date),
+        "kind": kind,
+        "to": to,
+        "served": served,
+        **extra,
+    }
 
 
 BASE_DOCS: dict[str, dict[str, Any]] = {
     "2024-09-20-email-p1-concern.md": {
-        "type": "email", "title": "Attendance concern", "date": D("2024-09-20"), "to": "p1",
+        "type": "email",
+        "title": "Attendance concern",
+        "date": D("2024-09-20"),
+        "to": "p1",
         "served": emailed("morgan.example@mail.example", "2024-09-20T10:05"),
     },
-    "2024-09-20-letter-p2-concern.md": {"type": "letter", "title": "Attendance concern", "date": D("2024-09-20"), "to": "p2", "served": POST},
+    "2024-09-20-letter-p2-concern.md": {
+        "type": "letter",
+        "title": "Attendance concern",
+        "date": D("2024-09-20"),
+        "to": "p2",
+        "served": POST,
+    },
     "2024-09-26-pupil-voice.md": {"type": "pupil_voice", "title": "Riley's views", "date": D("2024-09-26")},
-    "2024-10-01-meeting-initial-concern.md": _meeting("2024-10-01", "initial_concern", ["p1"], actions=["Weekly mentor check-in"]),
+    "2024-10-01-meeting-initial-concern.md": _meeting(
+        "2024-10-01", "initial_concern", ["p1"], actions=["Weekly mentor check-in"]
+    ),
     "2024-10-08-support-early-help.md": {
-        "type": "support", "title": "Early help assessment offered", "date": D("2024-10-08"), "kind": "early_help",
-        "offered_to": ["p1", "p2"], "status": "declined",
+        "type": "support",
+        "title": "Early help assessment offered",
+        "date": D("2024-10-08"),
+        "kind": "early_help",
+        "offered_to": ["p1", "p2"],
+        "status": "declined",
     },
     "2024-11-26-meeting-contract.md": _meeting("2024-11-26", "attendance_contract", ["p1", "p2"]),
     "2024-11-26-contract.md": {
-        "type": "contract", "title": "Attendance contract", "date": D("2024-11-26"), "status": "agreed",
-        "parents": ["p1", "p2"], "start": D("2024-11-27"), "review_date": D("2025-01-14"),
+        "type": "contract",
+        "title": "Attendance contract",
+        "date": D("2024-11-26"),
+        "status": "agreed",
+        "parents": ["p1", "p2"],
+        "start": D("2024-11-27"),
+        "review_date": D("2025-01-14"),
     },
     "2025-01-14-meeting-review.md": _meeting("2025-01-14", "review", ["p1"]),
     "2025-01-17-notice-p1-nti.md": _notice("2025-01-17", "notice_to_improve", "p1", POST, monitoring_weeks=4),
-    "2025-01-17-notice-p2-nti.md": _notice("2025-01-17", "notice_to_improve", "p2", hand("2025-01-17T15:25", "p2"), monitoring_weeks=4),
+    "2025-01-17-notice-p2-nti.md": _notice(
+        "2025-01-17", "notice_to_improve", "p2", hand("2025-01-17T15:25", "p2"), monitoring_weeks=4
+    ),
     "2025-02-28-notice-p1-referral.md": _notice("2025-02-28", "notification_of_referral", "p1", POST),
     "2025-02-28-notice-p2-referral.md": _notice("2025-02-28", "notification_of_referral", "p2", POST),
 }
 
 BASE_EVENTS: list[dict[str, Any]] = [
-    {"date": D("2024-10-10"), "kind": "dsl_consulted", "by": "J. Exemplar", "summary": "DSL reviewed the file; no concerns."},
-    {"date": D("2024-10-21"), "kind": "call", "with": ["p1"], "by": "D. Sample", "summary": "Call about Monday absence."},
-    {"date": D("2024-11-11"), "kind": "call", "with": ["p1"], "by": "D. Sample", "summary": "Call about Monday absence."},
+    {
+        "date": D("2024-10-10"),
+        "kind": "dsl_consulted",
+        "by": "J. Exemplar",
+        "summary": "DSL reviewed the file; no concerns.",
+    },
+    {
+        "date": D("2024-10-21"),
+        "kind": "call",
+        "with": ["p1"],
+        "by": "D. Sample",
+        "summary": "Call about Monday absence.",
+    },
+    {
+        "date": D("2024-11-11"),
+        "kind": "call",
+        "with": ["p1"],
+        "by": "D. Sample",
+        "summary": "Call about Monday absence.",
+    },
     {"date": D("2024-12-09"), "kind": "call", "with": ["p2"], "by": "D. Sample", "summary": "Call to father."},
-    {"date": D("2025-02-03"), "kind": "call", "with": ["p1"], "by": "D. Sample", "summary": "Call about absence in the improvement period."},
+    {
+        "date": D("2025-02-03"),
+        "kind": "call",
+        "with": ["p1"],
+        "by": "D. Sample",
+        "summary": "Call about absence in the improvement period.",
+    },
 ]
 
 
@@ -212,7 +288,13 @@ class CaseBuilder:
         return len(self.events) - 1
 
     # --- register
-    def set_marks(self, days: dt.date | str | Iterable[dt.date | str], code: str, sessions: Iterable[str] = ("AM", "PM"), **columns: Any) -> None:
+    def set_marks(
+        self,
+        days: dt.date | str | Iterable[dt.date | str],
+        code: str,
+        sessions: Iterable[str] = ("AM", "PM"),
+        **columns: Any,
+    ) -> None:
         """Set (or add) the mark of each session of each day, with optional register columns."""
         if isinstance(days, (str, dt.date)):
             days = [days]

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bundler.case.codes import LATE_CODES, REGULATIONS_2024_START, UNAUTHORISED_CODES, codes_for
 from bundler.register.attendance import (
     SESSIONS,
     AttendanceSummary,
@@ -28,7 +29,6 @@ from bundler.register.attendance import (
     threshold_windows,
     unauthorised_runs,
 )
-from bundler.case.codes import LATE_CODES, REGULATIONS_2024_START, UNAUTHORISED_CODES, codes_for
 
 Day = tuple[str, str] | None  # (AM code, PM code), or None for a day with no sessions
 PRESENT: Day = ("/", "\\")

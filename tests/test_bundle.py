@@ -15,13 +15,13 @@ from builder import CaseBuilder
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
-from bundler.register import attendance
 from bundler.bundle import build_bundle, verify_bundle
-from bundler.cli import main
 from bundler.bundle.render import BundleError
+from bundler.case.validate import validate_folder
 from bundler.checklist import Context
 from bundler.checklist.profiles import load_profile
-from bundler.case.validate import validate_folder
+from bundler.cli import main
+from bundler.register import attendance
 
 pytestmark = pytest.mark.slow
 
@@ -63,9 +63,19 @@ def test_page_count_and_labels(reader: PdfReader, manifest: dict) -> None:
 
 def test_cover_says_who_what_and_whether_ready(reader: PdfReader) -> None:
     cover = text(reader, 1)
-    for expected in ("Attendance referral bundle", "Riley Example", "15 January 2012", "Year 8", "Exampletown Academy",
-                     "Morgan Example (mother)", "Jamie Specimen (father)", "Penalty notice", "7 March 2025",
-                     "Ready: no checklist rule fails", "Exampleshire County Council"):
+    for expected in (
+        "Attendance referral bundle",
+        "Riley Example",
+        "15 January 2012",
+        "Year 8",
+        "Exampletown Academy",
+        "Morgan Example (mother)",
+        "Jamie Specimen (father)",
+        "Penalty notice",
+        "7 March 2025",
+        "Ready: no checklist rule fails",
+        "Exampleshire County Council",
+    ):
         assert expected in cover
 
 
@@ -141,7 +151,9 @@ def test_certificate_states_the_offence_period_figures(reader: PdfReader, manife
     start, end = Context(case, load_profile("national-2024")).offence_period
     s = attendance.summarise(case.register, start=start, end=end)
     att = [d for d in manifest["documents"] if d["key"] == "attendance"][0]
-    page = next(n for n in range(att["first_page"], att["last_page"] + 1) if "Certificate of attendance" in text(reader, n))
+    page = next(
+        n for n in range(att["first_page"], att["last_page"] + 1) if "Certificate of attendance" in text(reader, n)
+    )
     cert = text(reader, page)
     assert "section 566(1)(c)" in cert
     assert f"for the period {start.day} {start:%B %Y} to {end.day} {end:%B %Y}" in cert
@@ -163,7 +175,11 @@ def test_register_grid_is_landscape_with_windows(reader: PdfReader, manifest: di
 def test_embedded_pdf_kept_with_landscape_page_stamped(reader: PdfReader, manifest: dict) -> None:
     pdf_doc = next(d for d in manifest["documents"] if d["key"].endswith(".pdf"))
     assert pdf_doc["last_page"] - pdf_doc["first_page"] + 1 == 3
-    landscape = [n for n in range(pdf_doc["first_page"], pdf_doc["last_page"] + 1) if reader.pages[n - 1].mediabox.width > reader.pages[n - 1].mediabox.height]
+    landscape = [
+        n
+        for n in range(pdf_doc["first_page"], pdf_doc["last_page"] + 1)
+        if reader.pages[n - 1].mediabox.width > reader.pages[n - 1].mediabox.height
+    ]
     assert landscape
     assert f"Page {landscape[0]} of {len(reader.pages)}" in text(reader, landscape[0])
 
@@ -197,13 +213,19 @@ def test_two_builds_are_byte_identical(bundle: Path, tmp_path: Path) -> None:
     assert again.read_bytes() == bundle.read_bytes()
 
 
-def test_verify_passes_then_names_the_altered_page(bundle: Path, reader: PdfReader, manifest: dict, tmp_path: Path) -> None:
+def test_verify_passes_then_names_the_altered_page(
+    bundle: Path, reader: PdfReader, manifest: dict, tmp_path: Path
+) -> None:
     result = verify_bundle(bundle, SAMPLE)
     assert result.ok, result.messages
     # change one byte inside the content stream of one document page
     doc = next(d for d in manifest["documents"] if d["key"].endswith(".md"))
     page = reader.pages[doc["first_page"] - 1]
-    ref = page["/Contents"].indirect_reference if hasattr(page["/Contents"], "indirect_reference") and page["/Contents"].indirect_reference else page.raw_get("/Contents")
+    ref = (
+        page["/Contents"].indirect_reference
+        if hasattr(page["/Contents"], "indirect_reference") and page["/Contents"].indirect_reference
+        else page.raw_get("/Contents")
+    )
     data = bytearray(bundle.read_bytes())
     start = data.index(f"\n{ref.idnum} 0 obj".encode()) + 1
     stream = data.index(b"stream", start) + len(b"stream\n")
@@ -280,7 +302,9 @@ def test_rotated_and_cropped_pages_are_stamped_in_the_visible_area(tmp_path: Pat
     b = _small_case(tmp_path)
     folder = b.write()
     (folder / "documents" / "scan.pdf").write_bytes(_pdf_with_rotated_and_cropped_pages())
-    (folder / "documents" / "scan.pdf.yaml").write_text("type: other\ntitle: Scanned register extract\ndate: 2025-01-06\n")
+    (folder / "documents" / "scan.pdf.yaml").write_text(
+        "type: other\ntitle: Scanned register extract\ndate: 2025-01-06\n"
+    )
     result = build_bundle(folder, tmp_path / "b.pdf")
     reader = PdfReader(str(result.output))
     manifest = json.loads(reader.attachments["bundler-manifest.json"][0])
@@ -295,7 +319,9 @@ def test_rotated_and_cropped_pages_are_stamped_in_the_visible_area(tmp_path: Pat
     cropped = reader.pages[doc["first_page"] + 1]
     # the stamp sits inside the crop box, where a reader can see it
     stamp_y = []
-    cropped.extract_text(visitor_text=lambda t, cm, tm, font, size: stamp_y.append((tm[4], tm[5], t)) if "Page" in t else None)
+    cropped.extract_text(
+        visitor_text=lambda t, cm, tm, font, size: stamp_y.append((tm[4], tm[5], t)) if "Page" in t else None
+    )
     assert any(50 <= x <= 400 and 100 <= y <= 600 for x, y, _ in stamp_y), stamp_y
     # the embedded PDF's outline sits beneath its document
     names = []
@@ -349,7 +375,9 @@ def test_raw_html_that_could_fetch_fails_the_build(tmp_path: Path, body: str, ta
 
 def test_other_raw_html_is_shown_as_text_not_obeyed(tmp_path: Path) -> None:
     b = _small_case(tmp_path)
-    b.add_doc("zz-html.md", {"type": "other", "title": "Raw HTML", "date": "2025-01-06"}, "Please <b>attend</b> on Monday.")
+    b.add_doc(
+        "zz-html.md", {"type": "other", "title": "Raw HTML", "date": "2025-01-06"}, "Please <b>attend</b> on Monday."
+    )
     result = build_bundle(b.write(), tmp_path / "html.pdf")
     reader = PdfReader(str(result.output))
     assert set(reader.attachments) == {"bundler-manifest.json", "bundler-case.json"}
@@ -405,5 +433,7 @@ def test_cli_build_writes_outside_the_case(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(SAMPLE), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert f"{out}: " in result.output and "ready" in result.output
-    refused = CliRunner().invoke(main, ["build", str(ROOT / "sample_cases" / "EX-2025-004"), "-o", str(tmp_path / "x.pdf")])
+    refused = CliRunner().invoke(
+        main, ["build", str(ROOT / "sample_cases" / "EX-2025-004"), "-o", str(tmp_path / "x.pdf")]
+    )
     assert refused.exit_code == 2 and "invalid" in refused.output

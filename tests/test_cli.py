@@ -134,7 +134,12 @@ def test_rules_lists_every_rule_with_profile_settings() -> None:
     ids = [r["id"] for r in data["rules"]]
     assert len(ids) == 48 and ids[0] == "S444-01" and ids[-1] == "S444-92"
     s04 = next(r for r in data["rules"] if r["id"] == "S444-04")
-    assert s04["settings"]["min_sessions"] == {"central-bedfordshire": 0, "devon": 100, "national-2024": 0, "south-tyneside": 0}
+    assert s04["settings"]["min_sessions"] == {
+        "central-bedfordshire": 0,
+        "devon": 100,
+        "national-2024": 0,
+        "south-tyneside": 0,
+    }
 
 
 def test_user_profile_file(tmp_path: Path) -> None:
@@ -162,7 +167,17 @@ def test_letter_command_turns_s444_11_from_fail_to_pass(case) -> None:
     before = json.loads(run("check", str(folder), "--format", "json").output)
     s11 = [f for f in before["findings"] if f["rule"] == "S444-11" and f["parent"] == "p2"]
     assert s11[0]["status"] == "fail"
-    result = run("letter", "attendance-monitoring", str(folder), "--parent", "p2", "--date", "2025-01-06", "--serve", "post_first_class")
+    result = run(
+        "letter",
+        "attendance-monitoring",
+        str(folder),
+        "--parent",
+        "p2",
+        "--date",
+        "2025-01-06",
+        "--serve",
+        "post_first_class",
+    )
     assert result.exit_code == 0, result.output
     assert "wrote " in result.output and "-p2.md" in result.output
     assert run("validate", str(folder)).exit_code == 0
@@ -174,9 +189,20 @@ def test_letter_command_turns_s444_11_from_fail_to_pass(case) -> None:
 
 def test_letter_refuses_excluded_parent_and_new_writes_a_valid_skeleton(case, tmp_path: Path) -> None:
     case.parent("p2")["exclude"] = {"reason": "court order prevents contact"}
-    case.remove_docs(lambda meta: meta.get("to") == "p2" or "p2" in (meta.get("invited") or []) + (meta.get("parents") or []) + (meta.get("offered_to") or []) + (meta.get("attended") or []))
+    case.remove_docs(
+        lambda meta: (
+            meta.get("to") == "p2"
+            or "p2"
+            in (meta.get("invited") or [])
+            + (meta.get("parents") or [])
+            + (meta.get("offered_to") or [])
+            + (meta.get("attended") or [])
+        )
+    )
     folder = case.write()
-    result = CliRunner().invoke(main, ["letter", "final-warning", str(folder), "--parent", "p2", "--date", "2025-02-03"])
+    result = CliRunner().invoke(
+        main, ["letter", "final-warning", str(folder), "--parent", "p2", "--date", "2025-02-03"]
+    )
     assert result.exit_code == 2 and "court order prevents contact" in result.output
     skeleton = tmp_path / "EX-2025-020"
     assert run("new", str(skeleton), "--route", "prosecution_444_1a").exit_code == 0

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bundler.register import attendance
 from bundler.case.load import parse_yaml, split_front_matter
 from bundler.case.models import DOCUMENT_ADAPTER, Route
 from bundler.case.templates import template_names
+from bundler.case.validate import CaseFolder, validate_folder
 from bundler.letters import (
     ROAD_MAP,
     LetterError,
@@ -27,8 +27,8 @@ from bundler.letters import (
     shared_mailbox_warning,
     write_letters,
 )
+from bundler.register import attendance
 from bundler.register.calendar import add_school_days, add_weeks
-from bundler.case.validate import CaseFolder, validate_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_cases"
@@ -75,7 +75,9 @@ def _register(weeks: int = 14) -> str:
     return "\n".join(rows) + "\n"
 
 
-def _case_yaml(p1_name: str = "Alex Example", *, p1_email: str = "alex.example@mail.example", risk: bool = False) -> str:
+def _case_yaml(
+    p1_name: str = "Alex Example", *, p1_email: str = "alex.example@mail.example", risk: bool = False
+) -> str:
     return textwrap.dedent(
         f"""\
         case_id: TEST-001
@@ -265,7 +267,13 @@ def test_every_template_declares_its_metadata():
         assert t.type in ("letter", "notice", "plan", "contract", "other")
         assert (t.type == "notice") == (t.notice_kind is not None)
     kinds = {t.notice_kind for t in templates if t.notice_kind}
-    assert kinds == {"notice_to_improve", "penalty_notice_warning", "final_warning", "notification_of_referral", "holiday_warning"}
+    assert kinds == {
+        "notice_to_improve",
+        "penalty_notice_warning",
+        "final_warning",
+        "notification_of_referral",
+        "holiday_warning",
+    }
     assert by_name["notice-to-improve"].monitoring_weeks == 6
     assert by_name["penalty-notice-warning"].monitoring_weeks == 3
     assert by_name["final-warning"].monitoring_weeks == 6
@@ -454,7 +462,9 @@ def test_unknown_template_is_refused(rich_case):
 def test_post_needs_an_address_and_email_needs_the_parents_own(tmp_path):
     folder = make_case(tmp_path / "TEST-001")
     text = (folder / "case.yaml").read_text(encoding="utf-8")
-    text = text.replace('    address: "9 Other Street, Elsewhere, ZZ9 9ZZ"\n', "    address_unknown_reason: of no fixed abode\n")
+    text = text.replace(
+        '    address: "9 Other Street, Elsewhere, ZZ9 9ZZ"\n', "    address_unknown_reason: of no fixed abode\n"
+    )
     (folder / "case.yaml").write_text(text, encoding="utf-8")
     case = load(folder)
     on = dt.date(2024, 12, 2)
@@ -485,9 +495,16 @@ def test_household_mailbox_gets_a_warning(tmp_path):
     assert "the.example.family@mail.example looks shared by the household" in letter.warnings[0]
     assert "contains 'family'" in letter.warnings[0]
     p1, p2 = case.case.parents[0], case.case.parents[1].model_copy(update={"email": "alex.example@mail.example"})
-    both = shared_mailbox_warning("alex.example@mail.example", [p1.model_copy(update={"email": "alex.example@mail.example"}), p2])
+    both = shared_mailbox_warning(
+        "alex.example@mail.example", [p1.model_copy(update={"email": "alex.example@mail.example"}), p2]
+    )
     assert both and "Alex Example (p1) and Jo Example (p2)" in both
-    assert shared_mailbox_warning("alex.example@mail.example", [p1.model_copy(update={"email": "alex.example@mail.example"})]) is None
+    assert (
+        shared_mailbox_warning(
+            "alex.example@mail.example", [p1.model_copy(update={"email": "alex.example@mail.example"})]
+        )
+        is None
+    )
 
 
 def test_notice_by_email_and_second_class_post_warn(rich_case):
@@ -514,8 +531,13 @@ def test_written_letters_validate_and_name_a_known_template(tmp_path, rich_case)
     folder = tmp_path / "case"
     shutil.copytree(rich_case, folder)
     on = dt.date(2024, 12, 2)
-    written = write_letters(folder, "notice-to-improve", all_parents=True, on=on, serve="post_first_class", monitoring_weeks=3)
-    assert [w.path.name for w in written] == ["2024-12-02-notice-to-improve-p1.md", "2024-12-02-notice-to-improve-p2.md"]
+    written = write_letters(
+        folder, "notice-to-improve", all_parents=True, on=on, serve="post_first_class", monitoring_weeks=3
+    )
+    assert [w.path.name for w in written] == [
+        "2024-12-02-notice-to-improve-p1.md",
+        "2024-12-02-notice-to-improve-p2.md",
+    ]
     written += write_letters(folder, "attendance-action-plan", on=on, all_parents=True)
     written += write_letters(folder, "pupil-check-in", on=on)
     written += write_letters(folder, "attendance-monitoring", ["p1"], on=on, serve="email")
@@ -554,7 +576,9 @@ def test_one_refusal_writes_nothing(tmp_path, rich_case):
     with pytest.raises(LetterError, match="not both"):
         write_letters(folder, "attendance-monitoring", ["p1"], all_parents=True, on=dt.date(2024, 12, 2))
     with pytest.raises(LetterError, match="inside"):
-        write_letters(folder, "attendance-monitoring", ["p1"], on=dt.date(2024, 12, 2), docx_dir=folder / "documents" / "word")
+        write_letters(
+            folder, "attendance-monitoring", ["p1"], on=dt.date(2024, 12, 2), docx_dir=folder / "documents" / "word"
+        )
     assert sorted(p.name for p in (folder / "documents").iterdir()) == before
 
 
@@ -572,7 +596,9 @@ def test_docx_has_the_school_in_the_header(tmp_path, rich_case):
     folder = tmp_path / "case"
     shutil.copytree(rich_case, folder)
     out = tmp_path / "word"
-    written = write_letters(folder, "notice-to-improve", ["p1"], on=dt.date(2024, 10, 28), serve="post_first_class", docx_dir=out)
+    written = write_letters(
+        folder, "notice-to-improve", ["p1"], on=dt.date(2024, 10, 28), serve="post_first_class", docx_dir=out
+    )
     assert written[0].docx == out / "2024-10-28-notice-to-improve-p1.docx"
     document = docx.Document(str(written[0].docx))
     header = "\n".join(p.text for p in document.sections[0].header.paragraphs)
@@ -602,7 +628,14 @@ def test_pdf_reads_back(tmp_path, rich_case):
 
     folder = tmp_path / "case"
     shutil.copytree(rich_case, folder)
-    written = write_letters(folder, "attendance-monitoring", ["p2"], on=dt.date(2024, 12, 2), serve="post_first_class", pdf_dir=tmp_path / "pdf")
+    written = write_letters(
+        folder,
+        "attendance-monitoring",
+        ["p2"],
+        on=dt.date(2024, 12, 2),
+        serve="post_first_class",
+        pdf_dir=tmp_path / "pdf",
+    )
     text = PdfReader(str(written[0].pdf)).pages[0].extract_text()
     assert "Example Primary School" in text
     assert "Dear Jo Example," in text
@@ -621,7 +654,9 @@ def test_new_case_skeleton_validates(tmp_path, route):
     assert "# " in (folder / "case.yaml").read_text(encoding="utf-8")  # commented
     assert [d.meta.template for d in result.case.documents] == ["attendance-monitoring"]
     # the skeleton's example letter names a template that exists, and letters can be written into it
-    written = write_letters(folder, "attendance-monitoring", all_parents=True, on=dt.date(2025, 2, 3), serve="post_first_class")
+    written = write_letters(
+        folder, "attendance-monitoring", all_parents=True, on=dt.date(2025, 2, 3), serve="post_first_class"
+    )
     assert len(written) == 2 and validate_folder(folder).valid
 
 

@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from builder import D, POST, CaseBuilder, emailed, finding, hand, refs, school_days
+from builder import POST, CaseBuilder, D, emailed, finding, hand, refs, school_days
 
-from bundler.checklist.run import check_folder
 from bundler.case.models import Route
-from bundler.checklist import RULES, ROUTE_GROUPS, Status
+from bundler.checklist import ROUTE_GROUPS, RULES, Status
+from bundler.checklist.run import check_folder
 
 PASS, FAIL, WARN, INFO, NA = Status.pass_, Status.fail, Status.warn, Status.info, Status.not_applicable
 PROS = "prosecution_444_1a"
@@ -75,7 +75,9 @@ def test_checklist_ids_match_the_rules():
     if path is None:
         pytest.skip("no checklist file: neither /work/shared/s444-checklist.md nor docs/s444-checklist.md exists")
     ids = set(re.findall(r"S444-\d\d", path.read_text(encoding="utf-8")))
-    assert ids == set(RULES), f"only in the checklist: {sorted(ids - set(RULES))}; only in RULES: {sorted(set(RULES) - ids)}"
+    assert ids == set(RULES), (
+        f"only in the checklist: {sorted(ids - set(RULES))}; only in RULES: {sorted(set(RULES) - ids)}"
+    )
     assert len(RULES) == 48
 
 
@@ -83,7 +85,7 @@ def test_every_rule_has_a_passing_and_a_failing_test():
     names = [n for n in dir(sys.modules[__name__]) if n.startswith("test_s444_")]
     for rule_id in RULES:
         prefix = "test_s444_" + rule_id[-2:] + "_"
-        statuses = {n[len(prefix):].split("_")[0] for n in names if n.startswith(prefix)}
+        statuses = {n[len(prefix) :].split("_")[0] for n in names if n.startswith(prefix)}
         if RULES[rule_id].severity == INFO:  # S444-24 reports figures: it never passes or fails
             assert "info" in statuses, f"{rule_id} has no test of its figures"
             continue
@@ -275,7 +277,10 @@ def test_s444_13_fail_handed_to_the_other_parent(case):
     case.docs["2025-01-17-notice-p2-nti.md"]["served"]["recipient"] = "p1"
     f = finding(case.check(), "S444-13")
     assert f.status == FAIL
-    assert "documents/2025-01-17-notice-p2-nti.md addressed to Jamie Specimen (p2) was handed to Morgan Example (p1)" in f.message
+    assert (
+        "documents/2025-01-17-notice-p2-nti.md addressed to Jamie Specimen (p2) was handed to Morgan Example (p1)"
+        in f.message
+    )
     assert refs(f) == [doc_path("2025-01-17-notice-p2-nti.md")]
 
 
@@ -294,8 +299,17 @@ def test_s444_20_pass(case):
 
 def test_s444_20_fail_nine_sessions(case):
     case.all_present()
-    mondays = [D("2024-09-30"), D("2024-10-07"), D("2024-10-14"), D("2024-10-21"), D("2024-11-04"),
-               D("2024-11-11"), D("2024-11-18"), D("2024-11-25"), D("2024-12-02")]
+    mondays = [
+        D("2024-09-30"),
+        D("2024-10-07"),
+        D("2024-10-14"),
+        D("2024-10-21"),
+        D("2024-11-04"),
+        D("2024-11-11"),
+        D("2024-11-18"),
+        D("2024-11-25"),
+        D("2024-12-02"),
+    ]
     case.set_marks(mondays, "O", sessions=["AM"])
     f = finding(case.check(), "S444-20")
     assert f.status == FAIL
@@ -349,8 +363,18 @@ def test_s444_22_fail_stale_n(case):
 
 def test_s444_23_pass_holiday_covered_by_refused_request(case):
     case.set_marks(["2025-02-04", "2025-02-05", "2025-02-06"], "G")
-    case.add_doc("2025-01-10-leave.md", {"type": "leave", "title": "Leave request refused", "date": D("2025-01-10"),
-                                          "parents": ["p1"], "start": D("2025-02-04"), "end": D("2025-02-06"), "decision": "refused"})
+    case.add_doc(
+        "2025-01-10-leave.md",
+        {
+            "type": "leave",
+            "title": "Leave request refused",
+            "date": D("2025-01-10"),
+            "parents": ["p1"],
+            "start": D("2025-02-04"),
+            "end": D("2025-02-06"),
+            "decision": "refused",
+        },
+    )
     f = finding(case.check(), "S444-23")
     assert f.status == PASS
     assert refs(f) == [doc_path("2025-01-10-leave.md")]
@@ -386,7 +410,10 @@ def test_s444_24_info_with_authorised_absence(case):
     assert f.status == INFO
     # 44 missed of 230: 186/230 = 80.87%, truncated to 80.8%; 22 days, 143 hours.
     # Period: 146/190 = 76.8%.
-    assert "attendance 80.8% (persistent absence band), 6 authorised and 38 unauthorised sessions of 230 possible, learning lost 22 days (143 hours)" in f.message
+    assert (
+        "attendance 80.8% (persistent absence band), 6 authorised and 38 unauthorised sessions of 230 possible, learning lost 22 days (143 hours)"
+        in f.message
+    )
     assert "attendance 76.8%" in f.message
 
 
@@ -413,7 +440,10 @@ def test_s444_25_warn_illness_at_ten_percent_without_medical_evidence(case):
 
 def test_s444_25_pass_with_medical_evidence(case):
     case.set_marks(_tuesdays(12), "I")
-    case.add_doc("2024-12-02-medical.md", {"type": "medical", "title": "Request for medical evidence", "date": D("2024-12-02"), "requested_from": "p1"})
+    case.add_doc(
+        "2024-12-02-medical.md",
+        {"type": "medical", "title": "Request for medical evidence", "date": D("2024-12-02"), "requested_from": "p1"},
+    )
     f = finding(case.check(), "S444-25")
     assert f.status == PASS
     assert "10.4%" in f.message
@@ -426,8 +456,14 @@ def test_s444_25_pass_with_the_toolkit_letter_asking_for_evidence(case):
     case.set_marks(_tuesdays(12), "I")
     case.add_doc(
         "2024-12-02-medical-evidence-request-p1.md",
-        {"type": "letter", "title": "Request for medical evidence", "date": D("2024-12-02"), "to": "p1",
-         "template": "medical-evidence-request", "served": {"method": "post_first_class"}},
+        {
+            "type": "letter",
+            "title": "Request for medical evidence",
+            "date": D("2024-12-02"),
+            "to": "p1",
+            "template": "medical-evidence-request",
+            "served": {"method": "post_first_class"},
+        },
     )
     f = finding(case.check(), "S444-25")
     assert f.status == PASS
@@ -435,7 +471,15 @@ def test_s444_25_pass_with_the_toolkit_letter_asking_for_evidence(case):
 
 
 def test_s444_26_pass_amendment_with_history(case):
-    case.set_marks("2025-02-04", "/", sessions=["AM"], amended_from="N", amended_on="2025-02-05", amended_by="D. Sample", amended_reason="Late arrival before registers closed")
+    case.set_marks(
+        "2025-02-04",
+        "/",
+        sessions=["AM"],
+        amended_from="N",
+        amended_on="2025-02-05",
+        amended_by="D. Sample",
+        amended_reason="Late arrival before registers closed",
+    )
     f = finding(case.check(), "S444-26")
     assert f.status == PASS
     assert f.evidence[0].sessions == ("2025-02-04 AM /",)
@@ -491,7 +535,10 @@ def test_s444_31_fail_email_to_another_address(case):
     case.docs["2024-09-20-email-p1-concern.md"]["served"]["address"] = "m.example@work.example"
     f = finding(case.check(), "S444-31")
     assert f.status == FAIL
-    assert "went to m.example@work.example, but case.yaml records morgan.example@mail.example for Morgan Example (p1)" in f.message
+    assert (
+        "went to m.example@work.example, but case.yaml records morgan.example@mail.example for Morgan Example (p1)"
+        in f.message
+    )
     assert refs(f) == [doc_path("2024-09-20-email-p1-concern.md")]
 
 
@@ -592,7 +639,9 @@ def test_s444_40_fail_support_only_after_the_notice(case):
 
 
 def test_s444_41_pass_reason_recorded(case):
-    case.docs["2024-10-08-support-early-help.md"].update(status="not_offered", reason="Family already open to early help in another LA")
+    case.docs["2024-10-08-support-early-help.md"].update(
+        status="not_offered", reason="Family already open to early help in another LA"
+    )
     f = finding(case.check(), "S444-41")
     assert f.status == PASS
     assert refs(f) == [doc_path("2024-10-08-support-early-help.md")]
@@ -614,8 +663,19 @@ def test_s444_42_pass(case):
 
 def test_s444_42_fail_meeting_only_after_the_formal_stage(case):
     case.remove_docs(lambda m: m["type"] == "meeting" and m["date"] <= D("2025-01-17"))
-    case.add_doc("2025-02-04-meeting.md", {"type": "meeting", "title": "Late meeting", "date": D("2025-02-04"), "kind": "other",
-                                            "invited": ["p1", "p2"], "attended": [], "staff": ["D. Sample"], "outcome": "not_attended"})
+    case.add_doc(
+        "2025-02-04-meeting.md",
+        {
+            "type": "meeting",
+            "title": "Late meeting",
+            "date": D("2025-02-04"),
+            "kind": "other",
+            "invited": ["p1", "p2"],
+            "attended": [],
+            "staff": ["D. Sample"],
+            "outcome": "not_attended",
+        },
+    )
     f = finding(case.check(), "S444-42")
     assert f.status == FAIL
     assert "before the formal stage" in f.message
@@ -636,8 +696,17 @@ def test_s444_43_warn_no_pupil_voice(case):
 
 def test_s444_44_pass_send_reviewed(case):
     case.case["pupil"]["send"] = "ehcp"
-    case.add_doc("2024-11-05-send-review.md", {"type": "support", "title": "EHCP review of attendance", "date": D("2024-11-05"),
-                                                "kind": "send_review", "offered_to": ["p1", "p2"], "status": "completed"})
+    case.add_doc(
+        "2024-11-05-send-review.md",
+        {
+            "type": "support",
+            "title": "EHCP review of attendance",
+            "date": D("2024-11-05"),
+            "kind": "send_review",
+            "offered_to": ["p1", "p2"],
+            "status": "completed",
+        },
+    )
     f = finding(case.check(), "S444-44")
     assert f.status == PASS
     assert refs(f) == [doc_path("2024-11-05-send-review.md")]
@@ -708,7 +777,10 @@ def test_s444_51_warn_review_not_held(case):
     case.remove_docs(lambda m: m.get("kind") == "review")
     f = finding(case.check(), "S444-51")
     assert f.status == WARN
-    assert "documents/2024-11-26-contract.md was due for review on 2025-01-14 but no review meeting is recorded" in f.message
+    assert (
+        "documents/2024-11-26-contract.md was due for review on 2025-01-14 but no review meeting is recorded"
+        in f.message
+    )
 
 
 def test_s444_51_warn_no_review_date(case):
@@ -765,14 +837,24 @@ def test_s444_60_fail_attendance_improved_in_the_period(case):
 
 
 def _penalty_notice(to: str, issued: str, **extra) -> dict:
-    return {"type": "penalty_notice", "title": "Penalty notice", "date": D(issued), "to": to, "issued_on": D(issued), **extra}
+    return {
+        "type": "penalty_notice",
+        "title": "Penalty notice",
+        "date": D(issued),
+        "to": to,
+        "issued_on": D(issued),
+        **extra,
+    }
 
 
 def test_s444_61_pass_one_earlier_notice(case):
     case.add_doc("2024-10-01-pn-p1.md", _penalty_notice("p1", "2024-10-01"))
     f = finding(case.check(), "S444-61", "p1")
     assert f.status == PASS
-    assert "1 penalty notice(s) issued to Morgan Example since 2024-08-19 (another would be charged at the higher rate)" in f.message
+    assert (
+        "1 penalty notice(s) issued to Morgan Example since 2024-08-19 (another would be charged at the higher rate)"
+        in f.message
+    )
     assert refs(f) == [doc_path("2024-10-01-pn-p1.md")]
 
 
@@ -787,10 +869,28 @@ def test_s444_61_fail_two_earlier_notices(case):
 
 
 def _final_warnings(b: CaseBuilder) -> None:
-    b.add_doc("2025-02-17-final-warning-p1.md", {"type": "notice", "title": "Final warning", "date": D("2025-02-17"),
-                                                  "kind": "final_warning", "to": "p1", "served": POST})
-    b.add_doc("2025-02-17-final-warning-p2.md", {"type": "notice", "title": "Final warning", "date": D("2025-02-17"),
-                                                  "kind": "final_warning", "to": "p2", "served": hand("2025-02-17T15:00", "p2")})
+    b.add_doc(
+        "2025-02-17-final-warning-p1.md",
+        {
+            "type": "notice",
+            "title": "Final warning",
+            "date": D("2025-02-17"),
+            "kind": "final_warning",
+            "to": "p1",
+            "served": POST,
+        },
+    )
+    b.add_doc(
+        "2025-02-17-final-warning-p2.md",
+        {
+            "type": "notice",
+            "title": "Final warning",
+            "date": D("2025-02-17"),
+            "kind": "final_warning",
+            "to": "p2",
+            "served": hand("2025-02-17T15:00", "p2"),
+        },
+    )
 
 
 def test_s444_62_pass_final_warning_served(case):
@@ -853,8 +953,17 @@ HOLIDAY = ["2025-02-04", "2025-02-05", "2025-02-06"]
 
 def test_s444_64_pass_warned_before_the_holiday(case):
     case.set_marks(HOLIDAY, "G")
-    case.add_doc("2025-01-20-holiday-warning.md", {"type": "notice", "title": "Term-time holiday warning", "date": D("2025-01-20"),
-                                                    "kind": "holiday_warning", "to": "p1", "served": POST})
+    case.add_doc(
+        "2025-01-20-holiday-warning.md",
+        {
+            "type": "notice",
+            "title": "Term-time holiday warning",
+            "date": D("2025-01-20"),
+            "kind": "holiday_warning",
+            "to": "p1",
+            "served": POST,
+        },
+    )
     f = finding(case.check(profile="devon"), "S444-64")
     assert f.status == PASS
     assert refs(f) == [doc_path("2025-01-20-holiday-warning.md")]
@@ -869,8 +978,17 @@ def test_s444_64_warn_no_holiday_warning_national(case):
 
 def test_s444_64_fail_no_holiday_warning_devon(case):
     case.set_marks(HOLIDAY, "G")
-    case.add_doc("2025-02-10-holiday-warning.md", {"type": "notice", "title": "Holiday warning (too late)", "date": D("2025-02-10"),
-                                                    "kind": "holiday_warning", "to": "p1", "served": POST})
+    case.add_doc(
+        "2025-02-10-holiday-warning.md",
+        {
+            "type": "notice",
+            "title": "Holiday warning (too late)",
+            "date": D("2025-02-10"),
+            "kind": "holiday_warning",
+            "to": "p1",
+            "served": POST,
+        },
+    )
     f = finding(case.check(profile="devon"), "S444-64")
     assert f.status == FAIL
     assert "No written warning about term-time holiday before the holiday began on 2025-02-04" in f.message
@@ -925,7 +1043,9 @@ def test_s444_71_fail_risk_of_harm(case):
 
 def test_s444_80_pass_eso_considered(case):
     case.route = PROS
-    i = case.add_event("2025-02-25", "eso_considered", "ESO considered with the LA; not appropriate as parents do not engage.")
+    i = case.add_event(
+        "2025-02-25", "eso_considered", "ESO considered with the LA; not appropriate as parents do not engage."
+    )
     f = finding(case.check(), "S444-80")
     assert f.status == PASS
     assert refs(f) == [f"events.yaml[{i}]"]
@@ -933,7 +1053,10 @@ def test_s444_80_pass_eso_considered(case):
 
 def test_s444_80_pass_decision_document(case):
     case.route = "prosecution_444_1"
-    case.add_doc("2025-02-25-eso-decision.md", {"type": "decision", "title": "ESO considered", "date": D("2025-02-25"), "kind": "eso_considered"})
+    case.add_doc(
+        "2025-02-25-eso-decision.md",
+        {"type": "decision", "title": "ESO considered", "date": D("2025-02-25"), "kind": "eso_considered"},
+    )
     f = finding(case.check(), "S444-80")
     assert f.status == PASS
     assert refs(f) == [doc_path("2025-02-25-eso-decision.md")]
@@ -1012,9 +1135,19 @@ def test_s444_83_not_applicable_under_national(case):
 
 def test_s444_83_pass_interview_offered_central_bedfordshire(case):
     case.route = PROS
-    case.add_doc("2025-03-03-pace-interview.md", {"type": "meeting", "title": "Interview under PACE", "date": D("2025-03-03"),
-                                                  "kind": "pre_court_interview", "invited": ["p1", "p2"], "attended": ["p1"],
-                                                  "staff": ["LA attendance officer"], "outcome": "attended"})
+    case.add_doc(
+        "2025-03-03-pace-interview.md",
+        {
+            "type": "meeting",
+            "title": "Interview under PACE",
+            "date": D("2025-03-03"),
+            "kind": "pre_court_interview",
+            "invited": ["p1", "p2"],
+            "attended": ["p1"],
+            "staff": ["LA attendance officer"],
+            "outcome": "attended",
+        },
+    )
     f = finding(case.check(profile="central-bedfordshire"), "S444-83")
     assert f.status == PASS
     assert refs(f) == [doc_path("2025-03-03-pace-interview.md")]
@@ -1028,24 +1161,36 @@ def test_s444_83_fail_interview_not_offered_central_bedfordshire(case):
 
 
 def test_s444_84_pass_earlier_notice_for_an_earlier_period(case):
-    case.add_doc("2024-09-20-pn-p1.md", _penalty_notice("p1", "2024-09-20", period_start=D("2024-09-02"), period_end=D("2024-09-27")))
+    case.add_doc(
+        "2024-09-20-pn-p1.md",
+        _penalty_notice("p1", "2024-09-20", period_start=D("2024-09-02"), period_end=D("2024-09-27")),
+    )
     f = finding(case.check(), "S444-84")
     assert f.status == PASS
     assert refs(f) == [doc_path("2024-09-20-pn-p1.md")]
 
 
 def test_s444_84_fail_periods_overlap(case):
-    case.add_doc("2024-11-20-pn-p1.md", _penalty_notice("p1", "2024-11-20", period_start=D("2024-09-09"), period_end=D("2024-10-04")))
+    case.add_doc(
+        "2024-11-20-pn-p1.md",
+        _penalty_notice("p1", "2024-11-20", period_start=D("2024-09-09"), period_end=D("2024-10-04")),
+    )
     f = finding(case.check(), "S444-84")
     assert f.status == FAIL
-    assert "overlaps the period of an earlier penalty notice (2024-09-09 to 2024-10-04, documents/2024-11-20-pn-p1.md)" in f.message
+    assert (
+        "overlaps the period of an earlier penalty notice (2024-09-09 to 2024-10-04, documents/2024-11-20-pn-p1.md)"
+        in f.message
+    )
     assert "after 2024-10-04" in f.next_step
     assert refs(f) == [doc_path("2024-11-20-pn-p1.md")]
 
 
 def test_s444_85_pass_witness_statement(case):
     case.route = PROS
-    case.add_doc("2025-03-05-witness.md", {"type": "witness_statement", "title": "s9 statement", "date": D("2025-03-05"), "witness": "P. Placeholder"})
+    case.add_doc(
+        "2025-03-05-witness.md",
+        {"type": "witness_statement", "title": "s9 statement", "date": D("2025-03-05"), "witness": "P. Placeholder"},
+    )
     f = finding(case.check(), "S444-85")
     assert f.status == PASS
     assert refs(f) == [doc_path("2025-03-05-witness.md")]
@@ -1068,7 +1213,10 @@ def test_s444_90_pass(case):
 
 
 def test_s444_90_fail_dated_after_the_referral(case):
-    case.add_doc("2025-03-10-letter.md", {"type": "letter", "title": "Late letter", "date": D("2025-03-10"), "to": "p1", "served": POST})
+    case.add_doc(
+        "2025-03-10-letter.md",
+        {"type": "letter", "title": "Late letter", "date": D("2025-03-10"), "to": "p1", "served": POST},
+    )
     i = case.add_event("2025-03-08", "call", "Call after the referral.", **{"with": ["p1"]})
     f = finding(case.check(), "S444-90")
     assert f.status == FAIL

@@ -29,8 +29,18 @@ def doc_path(name: str) -> str:
 # the half-term week has no sessions and is skipped. So 10 consecutive school weeks hold
 # 10 unauthorised sessions: the threshold is met. Counting calendar weeks instead, any
 # 10 calendar weeks would hold at most 9, and the threshold would be missed.
-HALF_TERM_WEDNESDAYS = ["2024-09-25", "2024-10-02", "2024-10-09", "2024-10-16", "2024-10-23",
-                        "2024-11-06", "2024-11-13", "2024-11-20", "2024-11-27", "2024-12-04"]
+HALF_TERM_WEDNESDAYS = [
+    "2024-09-25",
+    "2024-10-02",
+    "2024-10-09",
+    "2024-10-16",
+    "2024-10-23",
+    "2024-11-06",
+    "2024-11-13",
+    "2024-11-20",
+    "2024-11-27",
+    "2024-12-04",
+]
 
 
 def test_s444_20_window_spans_the_october_half_term(case):
@@ -55,7 +65,10 @@ def test_s444_20_same_ten_sessions_over_eleven_school_weeks_fail(case):
     assert f.status == FAIL
     assert "at most 9 unauthorised sessions" in f.message
     # the two best windows: 16 Sep - 29 Nov and 23 Sep - 6 Dec (across half-term)
-    assert [(e.first_day, e.last_day) for e in f.evidence] == [(D("2024-09-16"), D("2024-11-29")), (D("2024-09-23"), D("2024-12-06"))]
+    assert [(e.first_day, e.last_day) for e in f.evidence] == [
+        (D("2024-09-16"), D("2024-11-29")),
+        (D("2024-09-23"), D("2024-12-06")),
+    ]
 
 
 # ----------------------------------------------------------------------- letters handed to the other parent
@@ -79,7 +92,10 @@ def test_letters_to_one_parent_handed_to_the_other(case):
     handed = finding(result, "S444-13")
     assert handed.status == FAIL
     assert handed.message.startswith("3 document(s) were handed to a parent other than the one they are addressed to")
-    assert "documents/2025-01-17-notice-p1-nti.md addressed to Morgan Example (p1) was handed to Jamie Specimen (p2)" in handed.message
+    assert (
+        "documents/2025-01-17-notice-p1-nti.md addressed to Morgan Example (p1) was handed to Jamie Specimen (p2)"
+        in handed.message
+    )
     assert refs(handed) == [doc_path(n) for n in P1_DOCS]
 
     mother = finding(result, "S444-11", "p1")
@@ -90,8 +106,10 @@ def test_letters_to_one_parent_handed_to_the_other(case):
 
     father = finding(result, "S444-11", "p2")
     assert father.status == PASS
-    assert refs(father) == [doc_path(n) for n in
-                            ("2024-09-20-letter-p2-concern.md", "2025-01-17-notice-p2-nti.md", "2025-02-28-notice-p2-referral.md")]
+    assert refs(father) == [
+        doc_path(n)
+        for n in ("2024-09-20-letter-p2-concern.md", "2025-01-17-notice-p2-nti.md", "2025-02-28-notice-p2-referral.md")
+    ]
 
     served = finding(result, "S444-35")
     assert served.status == FAIL
@@ -100,12 +118,17 @@ def test_letters_to_one_parent_handed_to_the_other(case):
 
 # ----------------------------------------------------------------------- shared household mailbox
 
+
 # The email went to the address recorded for the mother, so S444-31 passes; but the
 # part before '@' holds a word that marks a household mailbox, so S444-32 warns.
 @pytest.mark.parametrize(
     ("address", "word"),
-    [("thefamily@mail.example", "family"), ("examplehousehold@mail.example", "household"),
-     ("example.home@mail.example", "home"), ("riley.parents@mail.example", "parents")],
+    [
+        ("thefamily@mail.example", "family"),
+        ("examplehousehold@mail.example", "household"),
+        ("example.home@mail.example", "home"),
+        ("riley.parents@mail.example", "parents"),
+    ],
 )
 def test_email_to_a_household_mailbox_warns(case, address, word):
     case.parent("p1")["email"] = address
@@ -121,8 +144,16 @@ def test_email_to_a_household_mailbox_warns(case, address, word):
 
 # ----------------------------------------------------------------------- a third penalty notice
 
+
 def _pn(to: str, issued: str, **extra) -> dict:
-    return {"type": "penalty_notice", "title": "Penalty notice", "date": D(issued), "to": to, "issued_on": D(issued), **extra}
+    return {
+        "type": "penalty_notice",
+        "title": "Penalty notice",
+        "date": D(issued),
+        "to": to,
+        "issued_on": D(issued),
+        **extra,
+    }
 
 
 def test_third_penalty_notice_in_three_years_fails(case):
@@ -173,6 +204,7 @@ def test_three_year_look_back_without_a_framework_start(case, tmp_path):
 
 # ----------------------------------------------------------------------- past compulsory school age
 
+
 def test_pupil_past_compulsory_school_age(case):
     # Born 1 May 2008: 16 on 1 May 2024, in the school year 2023-24, so compulsory school
     # age ended on the last Friday in June 2024 (28 Jun 2024). The offence period
@@ -200,6 +232,7 @@ def test_school_year_boundary_of_the_sixteenth_birthday(case, born, status):
 
 # ----------------------------------------------------------------------- looked-after pupil
 
+
 def test_looked_after_pupil_is_not_for_enforcement(case):
     # Everything else is the READY base case: the looked-after flag alone blocks it.
     case.case["pupil"]["looked_after"] = True
@@ -212,6 +245,7 @@ def test_looked_after_pupil_is_not_for_enforcement(case):
 
 
 # ----------------------------------------------------------------------- improvement period not ended
+
 
 def _notices_on(case, day: str, weeks: int | None) -> None:
     for pid in ("p1", "p2"):
@@ -234,7 +268,10 @@ def test_notice_to_improve_period_not_ended_on_the_referral_date(case):
     for pid, name in (("p1", "Morgan Example"), ("p2", "Jamie Specimen")):
         f = finding(result, "S444-60", pid)
         assert f.status == FAIL
-        assert f"served on {name} on 2025-02-10 runs to 2025-03-10, after the referral date (2025-03-07): the referral is premature" in f.message
+        assert (
+            f"served on {name} on 2025-02-10 runs to 2025-03-10, after the referral date (2025-03-07): the referral is premature"
+            in f.message
+        )
         assert "2025-03-10" in f.next_step
         assert refs(f) == [doc_path(f"2025-01-17-notice-{pid}-nti.md")]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bundler.checklist.run import check_folder
 from bundler.case.validate import validate_folder
+from bundler.checklist.run import check_folder
 
 SAMPLES = Path(__file__).parent.parent / "sample_cases"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bundler.api import write_schemas
-from bundler.cli import main
 from bundler.case.schema import json_schemas
+from bundler.cli import main
 
 SCHEMAS = Path(__file__).parent.parent / "schemas"
 
@@ -36,5 +36,11 @@ def test_schema_check_flags_drift(tmp_path: Path) -> None:
 def test_schema_publishes_closed_lists() -> None:
     schema = json_schemas()["document.schema.json"]
     text = json.dumps(schema)
-    for value in ("post_first_class", "declining_attendance", "notice_to_improve", "not_offered", "pre_court_interview"):
+    for value in (
+        "post_first_class",
+        "declining_attendance",
+        "notice_to_improve",
+        "not_offered",
+        "pre_court_interview",
+    ):
         assert value in text

@@ -30,11 +30,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "site" / "hooks"))
-from toolkit_site import common as site  # noqa: E402  (the hook's own folder is its import path)
-from toolkit_site.build import Build  # noqa: E402
 from bundler.case.codes import CODES_2006, CODES_2024, MAPPING_2006_TO_2024
-from bundler.letters import ROAD_MAP, list_templates
 from bundler.checklist import RULES
+from bundler.letters import ROAD_MAP, list_templates
+from toolkit_site import common as site
+from toolkit_site.build import Build
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_SRC = ROOT / "site"
@@ -60,21 +60,34 @@ def test_written_pages_quote_only_figures_the_tool_defines():
     facts = Build(ROOT, parallel=False).facts
     for page in SITE_SRC.rglob("*.md"):
         for name in re.findall(r"\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}", page.read_text(encoding="utf-8")):
-            assert name in facts, f"{page.relative_to(ROOT)} quotes {{{{ {name} }}}}, which bundler.site does not define"
+            assert name in facts, (
+                f"{page.relative_to(ROOT)} quotes {{{{ {name} }}}}, which bundler.site does not define"
+            )
 
 
 def test_fill_facts_warns_on_an_unknown_name(caplog):
     with caplog.at_level("WARNING", logger="mkdocs.plugins.bundler_site"):
-        out = site.fill_facts("at least {{ threshold_sessions }} and {{ no_such_figure }}", {"threshold_sessions": "10"}, "x.md")
+        out = site.fill_facts(
+            "at least {{ threshold_sessions }} and {{ no_such_figure }}", {"threshold_sessions": "10"}, "x.md"
+        )
     assert out == "at least 10 and {{ no_such_figure }}"
     assert "no_such_figure" in caplog.text
 
 
 def test_no_written_page_hides_a_generated_one():
     build = Build(ROOT, parallel=False)
-    generated = {"checklist.md", "reference/codes.md", "reference/thresholds.md", "reference/profiles.md",
-                 "reference/cli.md", "reference/case-format.md", "reference/extensions.md", "reference/schemas.md",
-                 "letters/index.md", "samples/index.md"}
+    generated = {
+        "checklist.md",
+        "reference/codes.md",
+        "reference/thresholds.md",
+        "reference/profiles.md",
+        "reference/cli.md",
+        "reference/case-format.md",
+        "reference/extensions.md",
+        "reference/schemas.md",
+        "letters/index.md",
+        "samples/index.md",
+    }
     generated |= {site.template_page(t.name) for t in build.templates}
     written = {p.relative_to(SITE_SRC).as_posix() for p in SITE_SRC.rglob("*") if p.is_file()}
     assert not generated & written
@@ -86,7 +99,12 @@ def test_thumbnails_are_optional_and_come_in_page_order(tmp_path):
     folder.mkdir(parents=True)
     for name in ("EX-1-p10.png", "EX-1-p2.png", "EX-1-register.png", "EX-1-p1.png", "EX-10-p1.png", "notes.txt"):
         (folder / name).write_bytes(b"")
-    assert [p.name for p in Build(tmp_path).thumbnails("EX-1")] == ["EX-1-p1.png", "EX-1-p2.png", "EX-1-p10.png", "EX-1-register.png"]
+    assert [p.name for p in Build(tmp_path).thumbnails("EX-1")] == [
+        "EX-1-p1.png",
+        "EX-1-p2.png",
+        "EX-1-p10.png",
+        "EX-1-register.png",
+    ]
 
 
 def test_sample_stories_and_check_report_helpers():
@@ -108,7 +126,11 @@ def built(tmp_path_factory) -> Path:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
     assert "WARNING" not in proc.stderr, proc.stderr
@@ -179,8 +201,8 @@ def test_every_template_has_a_page_a_preview_and_its_source(built):
 def test_reference_pages_come_from_the_package(built):
     import json
 
-    from bundler.cli import main
     from bundler.case.schema import json_schemas
+    from bundler.cli import main
 
     cli = page_text(built, "reference/cli")
     for name, cmd in main.commands.items():
@@ -263,7 +285,9 @@ def _browser() -> tuple[str, str]:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         missing.append("Chromium (apt-get install chromium)")
-    driver = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None)
+    driver = shutil.which("chromedriver") or (
+        "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None
+    )
     if driver is None:
         missing.append("chromedriver (apt-get install chromium-driver)")
     if missing:
@@ -275,7 +299,7 @@ def _browser() -> tuple[str, str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
 
@@ -300,9 +324,16 @@ def _chrome(chromium: str, driver_path: str, tmp_path: Path):
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}", "--window-size=1366,900", "--hide-scrollbars",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        "--window-size=1366,900",
+        "--hide-scrollbars",
     ):
         options.add_argument(arg)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
@@ -338,7 +369,12 @@ def _click(wait, by: str, selector: str) -> None:
                 return False
             element.click()
             return True
-        except (StaleElementReferenceException, NoSuchElementException, ElementClickInterceptedException, ElementNotInteractableException):
+        except (
+            StaleElementReferenceException,
+            NoSuchElementException,
+            ElementClickInterceptedException,
+            ElementNotInteractableException,
+        ):
             return False
 
     wait.until(attempt, f"could not click {selector}")
@@ -368,7 +404,9 @@ def _click_and_search(browser, served: str, tmp_path: Path) -> None:
     rule = wait.until(EC.presence_of_element_located((By.ID, "s444-20")))
     assert "S444-20" in rule.text
     # the screenshot shows a rule whose settings differ between profiles
-    browser.execute_script("document.getElementById('s444-60').scrollIntoView({block: 'start'}); window.scrollBy(0, -70);")
+    browser.execute_script(
+        "document.getElementById('s444-60').scrollIntoView({block: 'start'}); window.scrollBy(0, -70);"
+    )
     _screenshot(browser, tmp_path, "checklist")
 
     # Material's search box: a template name, then its result

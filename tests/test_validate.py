@@ -40,7 +40,10 @@ def test_five_problems_in_one_run() -> None:
 def test_unknown_value_names_the_allowed_ones() -> None:
     result = validate_folder(BROKEN / "five-problems")
     served = next(p for p in result.problems if p.field.endswith("served.method"))
-    assert served.message == "'carrier pigeon' is not one of post_first_class, post_second_class, recorded_delivery, hand, email"
+    assert (
+        served.message
+        == "'carrier pigeon' is not one of post_first_class, post_second_class, recorded_delivery, hand, email"
+    )
 
 
 def test_yaml_11_surprises_are_errors_not_values() -> None:
@@ -85,7 +88,7 @@ def test_file_over_size_limit_is_named(tmp_path: Path) -> None:
 def test_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
     case = _copy_sample(tmp_path)
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i-1}"] * 9) + "]" for i in range(1, 9)]
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
     (case / "events.yaml").write_text("\n".join(lines) + "\n")
     result = validate_folder(case)
     assert any("alias" in p.message for p in result.problems)

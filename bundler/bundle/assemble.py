@@ -24,9 +24,9 @@ from .stamp import stamp_page
 def source_date(case: CaseFolder) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     d = case.case.referral.date
-    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
 
 
 def assemble(case: CaseFolder, result: CheckResult, sections: list[Section], total: int, draft: bool):
@@ -68,7 +68,15 @@ def assemble(case: CaseFolder, result: CheckResult, sections: list[Section], tot
                 annot[NameObject("/A")] = DictionaryObject(
                     {
                         NameObject("/S"): NameObject("/GoTo"),
-                        NameObject("/D"): ArrayObject([pages[target].indirect_reference, NameObject("/XYZ"), NullObject(), NullObject(), NullObject()]),
+                        NameObject("/D"): ArrayObject(
+                            [
+                                pages[target].indirect_reference,
+                                NameObject("/XYZ"),
+                                NullObject(),
+                                NullObject(),
+                                NullObject(),
+                            ]
+                        ),
                     }
                 )
 
@@ -82,22 +90,32 @@ def assemble(case: CaseFolder, result: CheckResult, sections: list[Section], tot
     # page labels = section labels
     for section in sections:
         if section.parts:
-            writer.set_page_label(section.first_page - 1, section.parts[-1].last_page - 1, style="/D", prefix=section.letter, start=1)
+            writer.set_page_label(
+                section.first_page - 1, section.parts[-1].last_page - 1, style="/D", prefix=section.letter, start=1
+            )
 
     # outline: sections, then documents with their own outline beneath
     for section in sections:
         if not section.parts:
             continue
-        parent = writer.add_outline_item(title=f"{section.letter} {section.title} (p. {section.first_page})", page_number=section.first_page - 1)
+        parent = writer.add_outline_item(
+            title=f"{section.letter} {section.title} (p. {section.first_page})", page_number=section.first_page - 1
+        )
         for part in section.parts:
             if part.key == "cover":
                 continue
             when = f", {figures.short_date(part.date)}" if part.date else ""
-            item = writer.add_outline_item(title=f"{label_of(sections, part.first_page)} {part.title}{when} (p. {part.first_page})", page_number=part.first_page - 1, parent=parent)
+            item = writer.add_outline_item(
+                title=f"{label_of(sections, part.first_page)} {part.title}{when} (p. {part.first_page})",
+                page_number=part.first_page - 1,
+                parent=parent,
+            )
             offset = part.first_page - 1
             for piece in [part, *part.attachments]:
                 if piece is not part:
-                    sub = writer.add_outline_item(title=f"{piece.title} (p. {offset + 1})", page_number=offset, parent=item)
+                    sub = writer.add_outline_item(
+                        title=f"{piece.title} (p. {offset + 1})", page_number=offset, parent=item
+                    )
                 else:
                     sub = item
                 _add_outline(writer, piece.outline, offset, sub)

@@ -67,7 +67,9 @@ def checked_case(root: Path, limits: Limits, profile: str | None, draft: bool) -
     case = validation.case
     result = check_case(case, load_profile(profile or case.case.referral.profile))
     if not result.ready and not draft:
-        raise BundleError(f"{root}: not ready to refer ({', '.join(result.failing_rules)} failing); fix these, or build with --draft")
+        raise BundleError(
+            f"{root}: not ready to refer ({', '.join(result.failing_rules)} failing); fix these, or build with --draft"
+        )
     return case, result
 
 
@@ -81,7 +83,14 @@ def plan_sections(case: CaseFolder, result: CheckResult, limits: Limits) -> Gene
     return Generated.around(doc_sections, attendance_part(case, result))
 
 
-def render_parts(renderer: Renderer, case: CaseFolder, result: CheckResult, generated: Generated, draft: bool, note: Callable[[str], None]) -> None:
+def render_parts(
+    renderer: Renderer,
+    case: CaseFolder,
+    result: CheckResult,
+    generated: Generated,
+    draft: bool,
+    note: Callable[[str], None],
+) -> None:
     """Render the documents and the attendance evidence, and lay out the front matter once
     to count its pages.
 
@@ -90,10 +99,12 @@ def render_parts(renderer: Renderer, case: CaseFolder, result: CheckResult, gene
     """
     assign_pages(generated.sections, estimate=True)
     first_layout = front_matter_jobs(case, result, generated, draft, layout_only=True)
-    doc_batches = batches([s for s in generated.sections[3:]])
+    doc_batches = batches(list(generated.sections[3:]))
     evidence = generated.attendance
     assert evidence.job is not None
-    units: list[BatchJob | RenderJob] = [BatchJob(tuple(p.job for p in batch if p.job is not None)) for batch in doc_batches]
+    units: list[BatchJob | RenderJob] = [
+        BatchJob(tuple(p.job for p in batch if p.job is not None)) for batch in doc_batches
+    ]
     units += [evidence.job, *first_layout]
     note(f"rendering {sum(len(b) for b in doc_batches) + 1} parts")
     rendered = renderer.render(units)
@@ -125,7 +136,9 @@ def lay_out_and_assemble(case, result, generated: Generated, renderer, draft, no
     assign_pages(sections)
     total = sum(p.total_pages for s in sections for p in s.parts)
     if total > WARN_PAGES:
-        warnings.append(f"the bundle has {total} pages, more than {WARN_PAGES}: consider whether every document is needed")
+        warnings.append(
+            f"the bundle has {total} pages, more than {WARN_PAGES}: consider whether every document is needed"
+        )
 
     note("merging")
     writer, manifest = assemble(case, result, sections, total, draft)
@@ -137,4 +150,6 @@ def refuse_output_inside(root: Path, out: Path) -> None:
         out.resolve().relative_to(root.resolve())
     except ValueError:
         return
-    raise BundleError(f"{out}: the bundle must be written outside the case folder (the case folder is never written to)")
+    raise BundleError(
+        f"{out}: the bundle must be written outside the case folder (the case folder is never written to)"
+    )

@@ -25,7 +25,9 @@ def docx_html(path: Path, label: str) -> str:
         with zipfile.ZipFile(path) as archive:
             total = sum(info.file_size for info in archive.infolist())
             if total > MAX_DOCX_UNCOMPRESSED:
-                raise BundleError(f"{label}: unpacks to {total / 1048576:.0f} MiB, over the {MAX_DOCX_UNCOMPRESSED // 1048576} MiB limit (a zip bomb?)")
+                raise BundleError(
+                    f"{label}: unpacks to {total / 1048576:.0f} MiB, over the {MAX_DOCX_UNCOMPRESSED // 1048576} MiB limit (a zip bomb?)"
+                )
             if archive.testzip() is not None:
                 raise BundleError(f"{label}: the Word file is damaged")
     except zipfile.BadZipFile:

@@ -32,10 +32,20 @@ def attendance_part(ctx_case: CaseFolder, result: CheckResult) -> Part:
     as_of = case.referral.date
     register = attendance.Register.from_marks(ctx_case.register).between(None, as_of)
     year_start = school_year_start(as_of)
-    windows = attendance.threshold_windows(register, threshold=settings.threshold_sessions, window_weeks=settings.threshold_window_weeks, start=settings.threshold_counts_from, end=as_of)
+    windows = attendance.threshold_windows(
+        register,
+        threshold=settings.threshold_sessions,
+        window_weeks=settings.threshold_window_weeks,
+        start=settings.threshold_counts_from,
+        end=as_of,
+    )
     period = result.offence_period
     periods = []
-    for title, start, end in (("School year to date", year_start, as_of), ("Offence period", *(period or (year_start, as_of))), ("Whole register", register.marks[0].date if len(register) else as_of, as_of)):
+    for title, start, end in (
+        ("School year to date", year_start, as_of),
+        ("Offence period", *(period or (year_start, as_of))),
+        ("Whole register", register.marks[0].date if len(register) else as_of, as_of),
+    ):
         s = attendance.summarise(register, start=start, end=end)
         periods.append({"title": title, "start": start, "end": end, "s": s, "pct": _pct(s), "band": s.band})
 
@@ -60,11 +70,26 @@ def attendance_part(ctx_case: CaseFolder, result: CheckResult) -> Part:
                     cells.append({"code": "·", "cls": "none"})
                     continue
                 mark, code = found
-                cls = "unauth" if code.is_unauthorised else ("auth" if code.category == codes.Category.AUTHORISED else "")
+                cls = (
+                    "unauth" if code.is_unauthorised else ("auth" if code.category == codes.Category.AUTHORISED else "")
+                )
                 cells.append({"code": mark.code, "cls": cls})
-        grid.append({"monday": week.monday, "cells": cells, "windows": [name for name, mondays in window_sets if week.monday in mondays]})
+        grid.append(
+            {
+                "monday": week.monday,
+                "cells": cells,
+                "windows": [name for name, mondays in window_sets if week.monday in mondays],
+            }
+        )
     used = sorted({(m.code, c.regime) for m, c in zip(register.marks, register.codes)})
-    legend = [{"code": code, "meaning": codes.lookup(code, dt.date(2025, 1, 6) if regime == "2024" else dt.date(2023, 1, 9)).meaning, "regime": regime} for code, regime in used]
+    legend = [
+        {
+            "code": code,
+            "meaning": codes.lookup(code, dt.date(2025, 1, 6) if regime == "2024" else dt.date(2023, 1, 9)).meaning,
+            "regime": regime,
+        }
+        for code, regime in used
+    ]
     cert_start, cert_end = period or (year_start, as_of)
     cert_summary = attendance.summarise(register, start=cert_start, end=cert_end)
     html = render_page(
@@ -82,22 +107,47 @@ def attendance_part(ctx_case: CaseFolder, result: CheckResult) -> Part:
         head=case.school.head_teacher,
         cert={"start": cert_start, "end": cert_end, "s": cert_summary, "pct": _pct(cert_summary)},
     )
-    return Part(key="attendance", section="B", title="Attendance evidence, register and s566 certificate", job=RenderJob(html, "attendance evidence", None))
+    return Part(
+        key="attendance",
+        section="B",
+        title="Attendance evidence, register and s566 certificate",
+        job=RenderJob(html, "attendance evidence", None),
+    )
 
 
 def chronology_rows(folder: CaseFolder, pages: dict[str, int], labels: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
     for doc in folder.documents:
-        rows.append({"date": doc.meta.date, "time": None, "kind": type_label(doc), "summary": doc.meta.title, "page": pages.get(doc.path), "label": labels.get(doc.path, "")})
+        rows.append(
+            {
+                "date": doc.meta.date,
+                "time": None,
+                "kind": type_label(doc),
+                "summary": doc.meta.title,
+                "page": pages.get(doc.path),
+                "label": labels.get(doc.path, ""),
+            }
+        )
     for event in folder.events:
         with_ = ", ".join(folder.case.parent(p).name if folder.case.parent(p) else p for p in event.with_)
         summary = event.summary + (f" (with {with_})" if with_ else "") + (f" [{event.by}]" if event.by else "")
-        rows.append({"date": event.date, "time": event.time, "kind": event.kind.value.replace("_", " "), "summary": summary, "page": None, "label": ""})
+        rows.append(
+            {
+                "date": event.date,
+                "time": event.time,
+                "kind": event.kind.value.replace("_", " "),
+                "summary": summary,
+                "page": None,
+                "label": "",
+            }
+        )
     rows.sort(key=lambda r: (r["date"], r["time"] or "", r["summary"]))
     return rows
 
 
-def front_matter_jobs(case: CaseFolder, result: CheckResult, generated: Generated, draft: bool, layout_only: bool = False) -> list[RenderJob]:
+def front_matter_jobs(
+    case: CaseFolder, result: CheckResult, generated: Generated, draft: bool, layout_only: bool = False
+) -> list[RenderJob]:
     c = case.case
     sections = generated.sections
     total = sum(p.total_pages for s in sections for p in s.parts)
@@ -107,8 +157,23 @@ def front_matter_jobs(case: CaseFolder, result: CheckResult, generated: Generate
         for part in section.parts:
             if part.key == "cover":
                 continue
-            section_entries.append({"label": label_of(sections, part.first_page), "date": part.date, "title": part.title, "first_page": part.first_page, "last_page": part.last_page})
-        entries.append({"letter": section.letter, "title": section.title, "first_page": section.first_page, "entries": section_entries})
+            section_entries.append(
+                {
+                    "label": label_of(sections, part.first_page),
+                    "date": part.date,
+                    "title": part.title,
+                    "first_page": part.first_page,
+                    "last_page": part.last_page,
+                }
+            )
+        entries.append(
+            {
+                "letter": section.letter,
+                "title": section.title,
+                "first_page": section.first_page,
+                "entries": section_entries,
+            }
+        )
     route_title, legal_basis = ROUTE_TITLES[c.referral.route]
     period = result.offence_period
     html = render_page(
@@ -125,7 +190,12 @@ def front_matter_jobs(case: CaseFolder, result: CheckResult, generated: Generate
         total_pages=total,
         draft=draft,
     )
-    jobs = [RenderJob(html, "cover", None, layout_only=layout_only), RenderJob(render_page("index.html.j2", title="Index", sections=entries), "index", None, layout_only=layout_only)]
+    jobs = [
+        RenderJob(html, "cover", None, layout_only=layout_only),
+        RenderJob(
+            render_page("index.html.j2", title="Index", sections=entries), "index", None, layout_only=layout_only
+        ),
+    ]
     doc_pages = {p.doc.path: p.first_page for s in sections for p in s.parts if p.doc is not None}
     html = render_page(
         "checklist.html.j2",
@@ -139,6 +209,11 @@ def front_matter_jobs(case: CaseFolder, result: CheckResult, generated: Generate
     )
     jobs.append(RenderJob(html, "checklist", None, layout_only=layout_only))
     doc_labels = {p.doc.path: label_of(sections, p.first_page) for s in sections for p in s.parts if p.doc is not None}
-    html = render_page("chronology.html.j2", title="Chronology", as_of=c.referral.date, rows=chronology_rows(case, doc_pages, doc_labels))
+    html = render_page(
+        "chronology.html.j2",
+        title="Chronology",
+        as_of=c.referral.date,
+        rows=chronology_rows(case, doc_pages, doc_labels),
+    )
     jobs.append(RenderJob(html, "chronology", None, layout_only=layout_only))
     return jobs

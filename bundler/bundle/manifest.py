@@ -33,7 +33,9 @@ def set_document_id(writer, case: CaseFolder, salt: bytes) -> None:
     """A fixed document ID derived from the inputs, so the same case gives the same bytes."""
     from pypdf.generic import ArrayObject, ByteStringObject
 
-    digest = hashlib.md5(case.case.case_id.encode() + b"|" + "".join(f.sha256 for f in case.files).encode() + salt, usedforsecurity=False).digest()
+    digest = hashlib.md5(
+        case.case.case_id.encode() + b"|" + "".join(f.sha256 for f in case.files).encode() + salt, usedforsecurity=False
+    ).digest()
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
 
 
@@ -56,7 +58,9 @@ def verify_bundle(pdf_path: str | os.PathLike[str], case_folder: str | os.PathLi
             altered.append(number)
     for number in altered:
         owner = next((d for d in manifest.get("documents", []) if d["first_page"] <= number <= d["last_page"]), None)
-        where = f" ({owner['label']}, {owner['title']}, pages {owner['first_page']}-{owner['last_page']})" if owner else ""
+        where = (
+            f" ({owner['label']}, {owner['title']}, pages {owner['first_page']}-{owner['last_page']})" if owner else ""
+        )
         messages.append(f"page {number}{where} has been altered")
     if case_folder is not None:
         from ..case.load import load_case
@@ -72,6 +76,8 @@ def verify_bundle(pdf_path: str | os.PathLike[str], case_folder: str | os.PathLi
             elif now[name] != then[name]:
                 messages.append(f"{name}: changed since the bundle was built")
     return Verification(not messages, messages, manifest)
+
+
 def page_digest(page) -> str:
     """sha256 of a page's decoded content stream(s): what a reader sees on the page."""
     contents = page.get_contents()

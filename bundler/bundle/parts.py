@@ -18,14 +18,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .. import figures
 from ..case.load import Limits
 from ..case.models import EmailServed, HandServed
 from ..case.validate import CaseDocument, CaseFolder
-from .. import figures
 from ..errors import BundleError
 from ..present.jinja import render
-from .plan import Part
 from .convert import DOCX_BODY
+from .plan import Part
 from .render import RenderJob, css_url
 
 
@@ -38,7 +38,9 @@ MAX_IMAGE_PIXELS = 40_000_000
 
 
 #: raw HTML elements that fetch, embed or run something; other raw HTML is shown as text
-_ACTIVE_HTML = re.compile(r"<\s*(link|img|image|iframe|object|embed|script|style|base|meta|svg|video|audio|source|frame)\b", re.I)
+_ACTIVE_HTML = re.compile(
+    r"<\s*(link|img|image|iframe|object|embed|script|style|base|meta|svg|video|audio|source|frame)\b", re.I
+)
 
 
 def _markdown_html(text: str, label: str) -> str:
@@ -94,12 +96,30 @@ def _details(doc: CaseDocument, case) -> list[tuple[str, str]]:
     if served is not None:
         text = served.method.replace("_", " ")
         if isinstance(served, HandServed):
-            parts = [p for p in (served.handed_at and figures.date_time(served.handed_at), served.handed_by and f"by {served.handed_by}", served.recipient and f"to {who(served.recipient)}") if p]
+            parts = [
+                p
+                for p in (
+                    served.handed_at and figures.date_time(served.handed_at),
+                    served.handed_by and f"by {served.handed_by}",
+                    served.recipient and f"to {who(served.recipient)}",
+                )
+                if p
+            ]
             text += ": " + ", ".join(parts) if parts else ""
         elif isinstance(served, EmailServed):
-            text += f" to {served.address}" + (f", sent {figures.date_time(served.sent_at)}" if served.sent_at else "") + f", read receipt {served.read_receipt.value}" + (f" ({figures.date_time(served.read_at)})" if served.read_at else "")
+            text += (
+                f" to {served.address}"
+                + (f", sent {figures.date_time(served.sent_at)}" if served.sent_at else "")
+                + f", read receipt {served.read_receipt.value}"
+                + (f" ({figures.date_time(served.read_at)})" if served.read_at else "")
+            )
         rows.append(("Served", text))
-    for name, label in (("invited", "Invited"), ("attended", "Attended"), ("parents", "Parents"), ("offered_to", "Offered to")):
+    for name, label in (
+        ("invited", "Invited"),
+        ("attended", "Attended"),
+        ("parents", "Parents"),
+        ("offered_to", "Offered to"),
+    ):
         value = getattr(meta, name, None)
         if isinstance(value, list):
             rows.append((label, ", ".join(who(p) for p in value) or "nobody"))
@@ -130,7 +150,9 @@ def document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: L
             path=doc.path,
             body=Markup(body_html),  # built here, user text already escaped
         )
-        deps = tuple(f.sha256 for f in folder.files if f.path.startswith("documents/") and f.path.rsplit("/", 1)[-1] in html)
+        deps = tuple(
+            f.sha256 for f in folder.files if f.path.startswith("documents/") and f.path.rsplit("/", 1)[-1] in html
+        )
         part.job = RenderJob(html, label, folder.root, limits.max_attachment_bytes, deps)
 
     if doc.kind == "markdown":
@@ -146,13 +168,25 @@ def document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: L
         part.job = replace(part.job, docx=str(path))
     elif doc.kind == "image":
         _check_image(path, label)
-        wrap(f'<div class="image-page"><img src="{htmllib.escape(path.name)}" alt="{htmllib.escape(doc.meta.title)}"></div>')
+        wrap(
+            f'<div class="image-page"><img src="{htmllib.escape(path.name)}" alt="{htmllib.escape(doc.meta.title)}"></div>'
+        )
     elif doc.kind == "eml":
         body, attachments = _eml_html(path, label, limits)
         wrap(body)
         for name, data in attachments:
             reader = read_input_pdf(data, f"{label} (attachment {name})")
-            part.attachments.append(Part(key=f"{doc.path}#{name}", section=section, title=f"Attachment: {name}", date=doc.meta.date, pdf=data, pages=len(reader.pages), outline=outline_of(reader)))
+            part.attachments.append(
+                Part(
+                    key=f"{doc.path}#{name}",
+                    section=section,
+                    title=f"Attachment: {name}",
+                    date=doc.meta.date,
+                    pdf=data,
+                    pages=len(reader.pages),
+                    outline=outline_of(reader),
+                )
+            )
     else:  # pragma: no cover - load.py only produces the kinds above
         raise BundleError(f"{label}: unsupported document kind {doc.kind}")
     return part
@@ -171,7 +205,9 @@ def _check_image(path: Path, label: str) -> None:
         with image:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
-                raise BundleError(f"{label}: the image is {width}x{height} pixels, over the {MAX_IMAGE_PIXELS // 1_000_000} megapixel limit (a decompression bomb?)")
+                raise BundleError(
+                    f"{label}: the image is {width}x{height} pixels, over the {MAX_IMAGE_PIXELS // 1_000_000} megapixel limit (a decompression bomb?)"
+                )
             image.verify()
     except BundleError:
         raise
@@ -214,7 +250,9 @@ def _eml_html(path: Path, label: str, limits: Limits) -> tuple[str, list[tuple[s
         elif ctype.startswith("image/") and ctype in ("image/png", "image/jpeg"):
             import base64
 
-            images.append(f'<p><strong>{esc(name)}</strong></p><div class="image-page"><img src="data:{ctype};base64,{base64.b64encode(data).decode()}" alt="{esc(name)}"></div>')
+            images.append(
+                f'<p><strong>{esc(name)}</strong></p><div class="image-page"><img src="data:{ctype};base64,{base64.b64encode(data).decode()}" alt="{esc(name)}"></div>'
+            )
             listed.append(f"{esc(name)} (shown below)")
         else:
             listed.append(f"{esc(name)} ({esc(ctype)}, not reproduced)")
@@ -248,6 +286,8 @@ def outline_of(reader) -> list:
         return walk(reader.outline)
     except (KeyError, ValueError, AttributeError, IndexError, TypeError):
         return []
+
+
 def read_input_pdf(data: bytes, label: str):
     """Open a PDF from the case folder, refusing encrypted, corrupt or empty files."""
     from pypdf import PdfReader

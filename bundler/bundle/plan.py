@@ -31,10 +31,22 @@ DOCUMENT_SECTIONS = [
 
 ROUTE_TITLES = {
     Route.penalty_notice: ("Penalty notice", "Request for a penalty notice: Education Act 1996 s444 and s444A"),
-    Route.notice_to_improve: ("Notice to improve", "Notice to improve before a penalty notice (national framework, 2024)"),
-    Route.prosecution_444_1: ("Prosecution, s444(1)", "Prosecution: Education Act 1996 s444(1), failure to secure regular attendance"),
-    Route.prosecution_444_1a: ("Prosecution, s444(1A)", "Prosecution: Education Act 1996 s444(1A), knowing failure to secure regular attendance"),
-    Route.education_supervision_order: ("Education supervision order", "Application for an education supervision order: Education Act 1996 s447"),
+    Route.notice_to_improve: (
+        "Notice to improve",
+        "Notice to improve before a penalty notice (national framework, 2024)",
+    ),
+    Route.prosecution_444_1: (
+        "Prosecution, s444(1)",
+        "Prosecution: Education Act 1996 s444(1), failure to secure regular attendance",
+    ),
+    Route.prosecution_444_1a: (
+        "Prosecution, s444(1A)",
+        "Prosecution: Education Act 1996 s444(1A), knowing failure to secure regular attendance",
+    ),
+    Route.education_supervision_order: (
+        "Education supervision order",
+        "Application for an education supervision order: Education Act 1996 s447",
+    ),
 }
 
 
@@ -51,7 +63,7 @@ class Part:
     first_page: int = 0  # 1-based bundle page, assigned when laid out
     doc: CaseDocument | None = None
     outline: list = field(default_factory=list)  # embedded PDF's own outline: [(title, page_offset, children)]
-    attachments: list["Part"] = field(default_factory=list)  # e.g. an email's PDF attachments
+    attachments: list[Part] = field(default_factory=list)  # e.g. an email's PDF attachments
     job: RenderJob | None = None  # HTML still to render (documents are rendered together)
     page_offset: int = 0  # where this part starts in ``pdf`` (a batch holds several parts)
 

@@ -106,7 +106,15 @@ class RenderJob:
         from .. import __version__
 
         digest = hashlib.sha256()
-        for part in (__version__, version("weasyprint"), version("pydyf"), str(self.case_root), str(self.layout_only), *self.deps, self.html):
+        for part in (
+            __version__,
+            version("weasyprint"),
+            version("pydyf"),
+            str(self.case_root),
+            str(self.layout_only),
+            *self.deps,
+            self.html,
+        ):
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         return digest.hexdigest()
@@ -129,7 +137,9 @@ def _job_html(job: RenderJob) -> str:
 
 
 def _render_job(job: RenderJob) -> RenderedPart:
-    return html_to_pdf(_job_html(job), label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only)
+    return html_to_pdf(
+        _job_html(job), label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only
+    )
 
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
@@ -162,10 +172,15 @@ def _render_batch(batch: BatchJob) -> RenderedPart:
         for i, html in enumerate(htmls):
             match = _BODY.search(html)
             style = "" if i == 0 else ' style="break-before: page"'
-            bodies.append(f'<div class="bundler-part"{style}><a id="bundler-part-{i}"></a>{match.group(1) if match else ""}</div>')
+            bodies.append(
+                f'<div class="bundler-part"{style}><a id="bundler-part-{i}"></a>{match.group(1) if match else ""}</div>'
+            )
         html = head + "<body>" + "".join(bodies) + "</body></html>"
         document = _layout(html, label="batch", case_root=first.case_root, max_bytes=first.max_bytes)
-        starts = [next(n for n, page in enumerate(document.pages) if f"bundler-part-{i}" in page.anchors) for i in range(len(htmls))]
+        starts = [
+            next(n for n, page in enumerate(document.pages) if f"bundler-part-{i}" in page.anchors)
+            for i in range(len(htmls))
+        ]
         return RenderedPart(document.write_pdf(), len(document.pages), tuple(starts))
     except (BundleError, StopIteration):
         # render one by one: the failing document is then named, or the batch was unusual
@@ -278,7 +293,9 @@ def _layout(html: str, *, label: str, case_root: Path | None, max_bytes: int):
     return document
 
 
-def html_to_pdf(html: str, *, label: str, case_root: Path | None, max_bytes: int = 50 * 1024 * 1024, layout_only: bool = False) -> RenderedPart:
+def html_to_pdf(
+    html: str, *, label: str, case_root: Path | None, max_bytes: int = 50 * 1024 * 1024, layout_only: bool = False
+) -> RenderedPart:
     """Render one HTML document to PDF (or only count its pages)."""
     document = _layout(html, label=label, case_root=case_root, max_bytes=max_bytes)
     return RenderedPart(b"" if layout_only else document.write_pdf(), len(document.pages))

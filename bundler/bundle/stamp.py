@@ -6,7 +6,6 @@ page's own content, wrapped so neither can change the other's graphics state.
 
 from __future__ import annotations
 
-
 STAMP_FONT = "/BundlerStamp"
 
 

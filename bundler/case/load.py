@@ -138,7 +138,9 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
 _YAML11_BOOL = re.compile(r"(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\Z")
-_YAML11_NUMBER = re.compile(r"[-+]?(0[xob][0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\.(inf|Inf|INF|nan|NaN|NAN))\Z")
+_YAML11_NUMBER = re.compile(
+    r"[-+]?(0[xob][0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\.(inf|Inf|INF|nan|NaN|NAN))\Z"
+)
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -316,7 +318,13 @@ class _Folder:
         # outside through a link of its own
         if path.is_symlink() and not self.inside(path):
             self.problems.append(
-                Problem(rel, None, "", "leads outside the case folder (a symlink or '..')", "copy the file into the case folder")
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    "leads outside the case folder (a symlink or '..')",
+                    "copy the file into the case folder",
+                )
             )
             return None
         try:
@@ -351,9 +359,7 @@ class _Folder:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            self.problems.append(
-                Problem(self.rel(path), line, "", "is not UTF-8 text", "save the file as UTF-8")
-            )
+            self.problems.append(Problem(self.rel(path), line, "", "is not UTF-8 text", "save the file as UTF-8"))
             return None
 
 
@@ -417,7 +423,13 @@ def _read_register(text: str, raw: RawCase, limits: Limits) -> None:
         for name in REGISTER_REQUIRED:
             if name not in columns:
                 raw.problems.append(
-                    Problem(REGISTER_FILE, 1, name, f"column '{name}' is missing from the header", "the header must include date,session,code")
+                    Problem(
+                        REGISTER_FILE,
+                        1,
+                        name,
+                        f"column '{name}' is missing from the header",
+                        "the header must include date,session,code",
+                    )
                 )
         for name in columns:
             if name not in known:
@@ -434,7 +446,13 @@ def _read_register(text: str, raw: RawCase, limits: Limits) -> None:
             line = reader.line_num
             if len(raw.register_rows) >= limits.max_register_rows:
                 raw.problems.append(
-                    Problem(REGISTER_FILE, line, "", f"has more than {limits.max_register_rows} sessions", "split the extract, or check it is one pupil's register")
+                    Problem(
+                        REGISTER_FILE,
+                        line,
+                        "",
+                        f"has more than {limits.max_register_rows} sessions",
+                        "split the extract, or check it is one pupil's register",
+                    )
                 )
                 return
             if len(row) != len(columns):
@@ -442,9 +460,7 @@ def _read_register(text: str, raw: RawCase, limits: Limits) -> None:
                     Problem(REGISTER_FILE, line, "", f"has {len(row)} cells, the header has {len(columns)}")
                 )
                 continue
-            raw.register_rows.append(
-                RegisterRow(line, {name: cell.strip() for name, cell in zip(columns, row)})
-            )
+            raw.register_rows.append(RegisterRow(line, {name: cell.strip() for name, cell in zip(columns, row)}))
     except csv.Error as exc:
         raw.problems.append(Problem(REGISTER_FILE, reader.line_num, "", f"CSV error: {exc}"))
 
@@ -457,7 +473,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 
     Returns (front matter, body, line where the body starts) or None.
     """
-    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+    if not (text.startswith(("---\n", "---\r\n"))):
         return None
     start = text.index("\n") + 1
     end = _FRONT_MATTER_END.search(text, start)
@@ -480,7 +496,13 @@ def _walk(folder: Path, reader: _Folder) -> list[Path]:
             continue
         if entry.is_symlink() and not reader.inside(entry):
             reader.problems.append(
-                Problem(reader.rel(entry), None, "", "is a link that leads outside the case folder", "copy the file into the case folder")
+                Problem(
+                    reader.rel(entry),
+                    None,
+                    "",
+                    "is a link that leads outside the case folder",
+                    "copy the file into the case folder",
+                )
             )
             continue
         if entry.is_dir():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, TypeAdapter, model_validator
 
@@ -265,7 +265,7 @@ class EmailServed(Strict):
     read_at: dt.datetime | None = None
 
 
-Served = Annotated[Union[PostServed, HandServed, EmailServed], Field(discriminator="method")]
+Served = Annotated[PostServed | HandServed | EmailServed, Field(discriminator="method")]
 
 
 # ----------------------------------------------------------------------- documents
@@ -428,40 +428,38 @@ class Other(DocumentBase):
 
 
 #: any document's front matter, as a type (``CaseDocument.meta``)
-AnyDocument = Union[
-    Letter,
-    EmailDocument,
-    Meeting,
-    Contract,
-    Notice,
-    Support,
-    Plan,
-    Medical,
-    PupilVoice,
-    PenaltyNotice,
-    WitnessStatement,
-    Leave,
-    Decision,
-    Other,
-]
+AnyDocument = (
+    Letter
+    | EmailDocument
+    | Meeting
+    | Contract
+    | Notice
+    | Support
+    | Plan
+    | Medical
+    | PupilVoice
+    | PenaltyNotice
+    | WitnessStatement
+    | Leave
+    | Decision
+    | Other
+)
 
 Document = Annotated[
-    Union[
-        Letter,
-        EmailDocument,
-        Meeting,
-        Contract,
-        Notice,
-        Support,
-        Plan,
-        Medical,
-        PupilVoice,
-        PenaltyNotice,
-        WitnessStatement,
-        Leave,
-        Decision,
-        Other,
-    ],
+    Letter
+    | EmailDocument
+    | Meeting
+    | Contract
+    | Notice
+    | Support
+    | Plan
+    | Medical
+    | PupilVoice
+    | PenaltyNotice
+    | WitnessStatement
+    | Leave
+    | Decision
+    | Other,
     Field(discriminator="type"),
 ]
 

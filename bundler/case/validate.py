@@ -13,14 +13,15 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import codes
 from ..errors import Problem
+from . import codes
 from .load import (
     CASE_FILE,
     EVENTS_FILE,
@@ -35,8 +36,8 @@ from .load import (
 )
 from .models import (
     DOCUMENT_ADAPTER,
-    AnyDocument,
     DOCUMENT_TYPES,
+    AnyDocument,
     Case,
     Event,
     RegisterEntry,
@@ -207,7 +208,7 @@ def _message(err: dict, field_path: str) -> tuple[str, str]:
         return f"'{ctx.get('tag')}' is not one of {expected}", ""
     if kind == "union_tag_not_found":
         return f"'{ctx.get('discriminator', '').strip(chr(39))}' is required but missing", ""
-    if kind.startswith("date") or kind.startswith("datetime"):
+    if kind.startswith(("date", "datetime")):
         value = err.get("input")
         if kind.startswith("datetime"):
             return f"'{value}' is not a real date and time", "write YYYY-MM-DDTHH:MM, e.g. 2024-11-04T15:10"
@@ -251,7 +252,7 @@ def _pattern_hint(field_path: str) -> str:
     if name in ("email", "address"):
         return "an email address such as name@school.example"
     if name == "time":
-        return "a 24-hour time in quotes, e.g. \"09:20\""
+        return 'a 24-hour time in quotes, e.g. "09:20"'
     if name == "case_id":
         return "letters, digits, '.', '_' and '-' only"
     return "parent ids use letters, digits, '_' and '-' only"
@@ -264,7 +265,9 @@ def _events(source: YamlSource | None, problems: list[Problem]) -> list[Event]:
     if source is None or source.data is None:
         return []
     if not isinstance(source.data, list):
-        problems.append(Problem(source.file, source.line_for(()), "", "should be a list of events (each starting with '- date:')"))
+        problems.append(
+            Problem(source.file, source.line_for(()), "", "should be a list of events (each starting with '- date:')")
+        )
         return []
     events = []
     for i, item in enumerate(source.data):
@@ -293,7 +296,12 @@ def _document(raw: RawDocument, problems: list[Problem]) -> CaseDocument | None:
     prefix = "front matter: " if raw.kind == "markdown" else ""
     if not isinstance(source.data, dict):
         problems.append(
-            Problem(source.file, source.line_for(()), prefix.rstrip(": "), "should be a set of fields: type, title, date, ...")
+            Problem(
+                source.file,
+                source.line_for(()),
+                prefix.rstrip(": "),
+                "should be a set of fields: type, title, date, ...",
+            )
         )
         return None
     kind = source.data.get("type")
@@ -377,12 +385,23 @@ def _register(raw: RawCase, problems: list[Problem]) -> list[RegisterEntry]:
                 else f"codes of the {regime} set: " + " ".join(codes.codes_for(entry.date))
             )
             problems.append(
-                Problem(REGISTER_FILE, row.line, "code", f"'{entry.code}' is not a DfE attendance code on {entry.date}", hint)
+                Problem(
+                    REGISTER_FILE,
+                    row.line,
+                    "code",
+                    f"'{entry.code}' is not a DfE attendance code on {entry.date}",
+                    hint,
+                )
             )
             continue
         if entry.amended_from and codes.lookup(entry.amended_from, entry.date) is None:
             problems.append(
-                Problem(REGISTER_FILE, row.line, "amended_from", f"'{entry.amended_from}' is not a DfE attendance code on {entry.date}")
+                Problem(
+                    REGISTER_FILE,
+                    row.line,
+                    "amended_from",
+                    f"'{entry.amended_from}' is not a DfE attendance code on {entry.date}",
+                )
             )
             continue
         entries.append(entry)
@@ -412,7 +431,14 @@ def _cross_checks(raw: RawCase) -> list[Problem]:
             continue
         pid = parent["id"]
         if pid in ids:
-            out.append(Problem(CASE_FILE, raw.case.line_for(("parents", i, "id")), f"parents[{i}].id", f"parent id '{pid}' is used twice"))
+            out.append(
+                Problem(
+                    CASE_FILE,
+                    raw.case.line_for(("parents", i, "id")),
+                    f"parents[{i}].id",
+                    f"parent id '{pid}' is used twice",
+                )
+            )
         ids.append(pid)
         if isinstance(parent.get("exclude"), dict):
             excluded[pid] = str(parent["exclude"].get("reason") or "no reason given")
@@ -438,7 +464,13 @@ def _cross_checks(raw: RawCase) -> list[Problem]:
                 field_path = prefix + format_path(where)
                 if pid not in known:
                     out.append(
-                        Problem(source.file, line, field_path, f"'{pid}' is not a parent in case.yaml", "parent ids in case.yaml: " + ", ".join(ids))
+                        Problem(
+                            source.file,
+                            line,
+                            field_path,
+                            f"'{pid}' is not a parent in case.yaml",
+                            "parent ids in case.yaml: " + ", ".join(ids),
+                        )
                     )
                 elif path == ("to",) and pid in excluded:
                     out.append(

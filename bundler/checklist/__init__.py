@@ -17,7 +17,19 @@ from . import (  # noqa: F401  (importing a section registers its rules)
     s8_legal,
     s9_bundle,
 )
-from .engine import ROUTE_GROUPS, RULES, STATUS_ORDER, CheckResult, Context, Evidence, Finding, Rule, Status, check_case, ordered_rules
+from .engine import (
+    ROUTE_GROUPS,
+    RULES,
+    STATUS_ORDER,
+    CheckResult,
+    Context,
+    Evidence,
+    Finding,
+    Rule,
+    Status,
+    check_case,
+    ordered_rules,
+)
 from .profiles import NATIONAL, Profile, ProfileError, Settings, known_profiles, load_profile
 
 __all__ = [

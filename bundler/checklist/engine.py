@@ -200,7 +200,12 @@ def doc_evidence(doc: CaseDocument) -> Evidence:
 
 
 def event_evidence(index: int, event: Event) -> Evidence:
-    return Evidence("event", f"events.yaml[{index}]", f"{event.kind.value.replace('_', ' ')} on {event.date.isoformat()}: {event.summary}", event.date)
+    return Evidence(
+        "event",
+        f"events.yaml[{index}]",
+        f"{event.kind.value.replace('_', ' ')} on {event.date.isoformat()}: {event.summary}",
+        event.date,
+    )
 
 
 def window_evidence(window: attendance.SchoolWeekWindow) -> Evidence:
@@ -228,7 +233,6 @@ def marks_evidence(label: str, marks: Iterable[Any]) -> Evidence:
         last_day=marks[-1].date if marks else None,
         sessions=tuple(f"{m.date.isoformat()} {m.session} {m.code}" for m in marks),
     )
-
 
 
 def served_label(doc: CaseDocument) -> str:
@@ -355,6 +359,7 @@ class Context:
         """Register rows (with history columns) up to the referral date, in order."""
         return [r for r in self.folder.register if r.date <= self.as_of]
 
+
 CONTACT_EVENTS = {
     EventKind.call,
     EventKind.home_visit,
@@ -367,7 +372,11 @@ CONTACT_EVENTS = {
 def contact_dates(ctx: Context) -> list[tuple[dt.date, Evidence]]:
     """Every recorded contact with the family up to the referral: letters, emails,
     notices, meetings, calls and visits, in date order."""
-    out = [(d.meta.date, doc_evidence(d)) for d in ctx.folder.documents if d.meta.type in ("letter", "email", "notice", "meeting")]
+    out = [
+        (d.meta.date, doc_evidence(d))
+        for d in ctx.folder.documents
+        if d.meta.type in ("letter", "email", "notice", "meeting")
+    ]
     out += [(e.date, event_evidence(i, e)) for i, e in ctx.events(*CONTACT_EVENTS)]
     return sorted((x for x in out if x[0] <= ctx.as_of), key=lambda x: x[0])
 
@@ -408,7 +417,12 @@ def check_case(case: CaseFolder, profile: Profile) -> CheckResult:
     for rule_ in ordered_rules():
         if not rule_.applies_to(ctx.route):
             findings.append(
-                Finding(rule_.id, Status.not_applicable, rule_.title, f"Does not apply to the {ctx.route.value.replace('_', ' ')} route.")
+                Finding(
+                    rule_.id,
+                    Status.not_applicable,
+                    rule_.title,
+                    f"Does not apply to the {ctx.route.value.replace('_', ' ')} route.",
+                )
             )
             continue
         if not rule_.per_parent:

@@ -6,11 +6,9 @@ gives an ``Outcome``; the rule's routes, severity and wording come from the chec
 
 from __future__ import annotations
 
-
-from ..register.calendar import compulsory_school_age
 from .. import figures
+from ..register.calendar import compulsory_school_age
 from .engine import Context, Evidence, Outcome, Status, bad, field_evidence, ok, rule
-
 
 
 @rule("S444-01", title="The case validates")
@@ -23,12 +21,23 @@ def _case_validates(ctx: Context) -> Outcome:
 def _compulsory_age(ctx: Context) -> Outcome:
     dob = ctx.case.pupil.date_of_birth
     start, end = compulsory_school_age(dob)
-    evidence = field_evidence("pupil.date_of_birth", f"Date of birth {dob.isoformat()}: compulsory school age {start.isoformat()} to {end.isoformat()}")
+    evidence = field_evidence(
+        "pupil.date_of_birth",
+        f"Date of birth {dob.isoformat()}: compulsory school age {start.isoformat()} to {end.isoformat()}",
+    )
     period = ctx.offence_period
     if period is None:
-        return bad(Status.fail, "The register has no sessions, so there is no offence period to check.", "Add the register extract for the offence period.", evidence)
+        return bad(
+            Status.fail,
+            "The register has no sessions, so there is no offence period to check.",
+            "Add the register extract for the offence period.",
+            evidence,
+        )
     if period[0] >= start and period[1] <= end:
-        return ok(f"The pupil was of compulsory school age throughout the offence period ({period[0].isoformat()} to {period[1].isoformat()}).", evidence)
+        return ok(
+            f"The pupil was of compulsory school age throughout the offence period ({period[0].isoformat()} to {period[1].isoformat()}).",
+            evidence,
+        )
     if period[1] < start or period[0] > end:
         return bad(
             Status.fail,
@@ -48,12 +57,19 @@ def _compulsory_age(ctx: Context) -> Outcome:
 def _register_recent(ctx: Context) -> Outcome:
     limit = ctx.settings.register_recency_school_days
     if not len(ctx.register):
-        return bad(Status.fail, "The register has no sessions on or before the referral date.", "Export the register up to the referral date from the MIS.")
+        return bad(
+            Status.fail,
+            "The register has no sessions on or before the referral date.",
+            "Export the register up to the referral date from the MIS.",
+        )
     last = ctx.register.marks[-1].date
     gap = ctx.school_days_between(last, ctx.as_of)
     evidence = Evidence("register", "attendance.csv", f"last session {last.isoformat()}", last)
     if gap <= limit:
-        return ok(f"The register's last session ({last.isoformat()}) is {gap} school day(s) before the referral date.", evidence)
+        return ok(
+            f"The register's last session ({last.isoformat()}) is {gap} school day(s) before the referral date.",
+            evidence,
+        )
     return bad(
         Status.fail,
         f"The register ends on {last.isoformat()}, {gap} school days before the referral date ({limit} allowed).",
@@ -87,4 +103,3 @@ def _not_looked_after(ctx: Context) -> Outcome:
             evidence,
         )
     return ok("The pupil is not looked after.", evidence)
-

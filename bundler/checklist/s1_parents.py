@@ -6,16 +6,16 @@ gives an ``Outcome``; the rule's routes, severity and wording come from the chec
 
 from __future__ import annotations
 
-
 from ..case.models import HandServed, Parent
 from .engine import Context, Outcome, Status, bad, doc_evidence, field_evidence, ok, rule, served_label
-
 
 
 @rule("S444-10", title="Every parent listed")
 def _parents_listed(ctx: Context) -> Outcome:
     missing = [p for p in ctx.case.parents if not p.address and not p.address_unknown_reason and not p.excluded]
-    evidence = tuple(field_evidence(f"parents[{i}]", f"{p.name} ({p.id}), {p.relationship}") for i, p in enumerate(ctx.case.parents))
+    evidence = tuple(
+        field_evidence(f"parents[{i}]", f"{p.name} ({p.id}), {p.relationship}") for i, p in enumerate(ctx.case.parents)
+    )
     if missing:
         names = ", ".join(f"{p.name} ({p.id})" for p in missing)
         return bad(
@@ -25,8 +25,15 @@ def _parents_listed(ctx: Context) -> Outcome:
             *evidence,
         )
     if not ctx.active_parents:
-        return bad(Status.fail, "Every parent is excluded, so no parent can be proceeded against.", "Review the exclusions; if they stand, the case cannot be referred.", *evidence)
-    return ok(f"{len(ctx.case.parents)} parent(s) listed; {len(ctx.active_parents)} can be proceeded against.", *evidence)
+        return bad(
+            Status.fail,
+            "Every parent is excluded, so no parent can be proceeded against.",
+            "Review the exclusions; if they stand, the case cannot be referred.",
+            *evidence,
+        )
+    return ok(
+        f"{len(ctx.case.parents)} parent(s) listed; {len(ctx.active_parents)} can be proceeded against.", *evidence
+    )
 
 
 @rule("S444-11", title="Each parent written to separately")
@@ -41,7 +48,13 @@ def _written_to_each(ctx: Context, parent: Parent) -> Outcome:
     why = "Nothing was addressed to them."
     if addressed:
         why = "Documents were addressed to them but none is recorded as served on them: " + "; ".join(
-            f"{d.path} ({served_label(d)}" + (f", handed to {ctx.parent_label(d.meta.served.recipient)}" if isinstance(d.meta.served, HandServed) and d.meta.served.recipient else "") + ")"
+            f"{d.path} ({served_label(d)}"
+            + (
+                f", handed to {ctx.parent_label(d.meta.served.recipient)}"
+                if isinstance(d.meta.served, HandServed) and d.meta.served.recipient
+                else ""
+            )
+            + ")"
             for d in addressed
         )
     return bad(
@@ -73,7 +86,10 @@ def _handed_to_addressee(ctx: Context) -> Outcome:
     handed = [d for d in ctx.written if isinstance(getattr(d.meta, "served", None), HandServed)]
     wrong = [d for d in handed if d.meta.served.recipient and d.meta.served.recipient != d.meta.to]
     if wrong:
-        details = "; ".join(f"{d.path} addressed to {ctx.parent_label(d.meta.to)} was handed to {ctx.parent_label(d.meta.served.recipient)}" for d in wrong)
+        details = "; ".join(
+            f"{d.path} addressed to {ctx.parent_label(d.meta.to)} was handed to {ctx.parent_label(d.meta.served.recipient)}"
+            for d in wrong
+        )
         first = wrong[0].meta
         return bad(
             Status.fail,
@@ -84,4 +100,3 @@ def _handed_to_addressee(ctx: Context) -> Outcome:
     if not handed:
         return ok("No document was handed over in person.")
     return ok(f"All {len(handed)} hand deliveries were to the parent addressed.", *(doc_evidence(d) for d in handed))
-

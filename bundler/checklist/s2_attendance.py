@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..case.models import Leave, LeaveDecision, Medical
+from .. import figures
 from ..case import codes
+from ..case.models import Leave, LeaveDecision, Medical
 from ..register import attendance
 from ..register.calendar import add_months, months_before, school_year_start
-from .. import figures
 from .engine import Context, Evidence, Outcome, Status, bad, doc_evidence, marks_evidence, na, ok, rule, window_evidence
 
 #: toolkit templates whose letters are a request for medical evidence (S444-25)
 MEDICAL_REQUEST_TEMPLATES = frozenset({"medical-evidence-request"})
 
 
-
-@rule("S444-20", title="National threshold met", settings=("threshold_sessions", "threshold_window_weeks", "threshold_counts_from"))
+@rule(
+    "S444-20",
+    title="National threshold met",
+    settings=("threshold_sessions", "threshold_window_weeks", "threshold_counts_from"),
+)
 def _threshold(ctx: Context) -> Outcome:
     s = ctx.settings
     if ctx.windows:
@@ -62,7 +65,9 @@ def _recent_absence(ctx: Context) -> Outcome:
 @rule("S444-22", title="No unexplained N marks left", settings=("unexplained_n_school_days",))
 def _stale_n(ctx: Context) -> Outcome:
     limit = ctx.settings.unexplained_n_school_days
-    stale = [m for m in ctx.period_register().marks if m.code == "N" and ctx.school_days_between(m.date, ctx.as_of) > limit]
+    stale = [
+        m for m in ctx.period_register().marks if m.code == "N" and ctx.school_days_between(m.date, ctx.as_of) > limit
+    ]
     if stale:
         return bad(
             Status.fail,
@@ -84,7 +89,16 @@ def _g_runs(ctx: Context) -> Outcome:
             Status.warn,
             f"{len(uncovered)} run(s) of G marks have no leave record, e.g. {r.first_date.isoformat()} to {r.last_date.isoformat()}.",
             "Add the refused leave request for each holiday, or a record that no request was made (type: leave, decision: not_requested).",
-            *(Evidence("register", "attendance.csv", f"G from {r.first_date.isoformat()} to {r.last_date.isoformat()} ({r.sessions} sessions)", first_day=r.first_date, last_day=r.last_date) for r in uncovered),
+            *(
+                Evidence(
+                    "register",
+                    "attendance.csv",
+                    f"G from {r.first_date.isoformat()} to {r.last_date.isoformat()} ({r.sessions} sessions)",
+                    first_day=r.first_date,
+                    last_day=r.last_date,
+                )
+                for r in uncovered
+            ),
         )
     if not runs:
         return ok("The register has no G marks.")
@@ -106,7 +120,11 @@ def _figures(ctx: Context) -> Outcome:
     parts = [_summary_text(f"School year to date (from {year_start.isoformat()})", year)]
     if ctx.offence_period:
         period = attendance.summarise(ctx.register, start=ctx.offence_period[0], end=ctx.offence_period[1])
-        parts.append(_summary_text(f"Offence period ({ctx.offence_period[0].isoformat()} to {ctx.offence_period[1].isoformat()})", period))
+        parts.append(
+            _summary_text(
+                f"Offence period ({ctx.offence_period[0].isoformat()} to {ctx.offence_period[1].isoformat()})", period
+            )
+        )
     return Outcome(Status.info, ". ".join(parts) + ".")
 
 
@@ -117,12 +135,17 @@ def _illness(ctx: Context) -> Outcome:
     illness = summary.by_code.get("I", 0)
     limit = ctx.settings.illness_pct_for_medical
     if not summary.possible or illness * 100 < limit * summary.possible:
-        return na(f"Illness is {illness} of {summary.possible} possible sessions this school year, under {figures.share(limit)}.")
+        return na(
+            f"Illness is {illness} of {summary.possible} possible sessions this school year, under {figures.share(limit)}."
+        )
     # a medical document, or the toolkit's letter asking a parent for the evidence
     medical = ctx.docs(Medical) + [d for d in ctx.written if d.meta.template in MEDICAL_REQUEST_TEMPLATES]
     share = figures.percent(illness, summary.possible)
     if medical:
-        return ok(f"Illness is {share} of possible sessions; medical evidence is on record.", *(doc_evidence(d) for d in medical))
+        return ok(
+            f"Illness is {share} of possible sessions; medical evidence is on record.",
+            *(doc_evidence(d) for d in medical),
+        )
     return bad(
         Status.warn,
         f"Illness is {share} of possible sessions this school year ({illness} sessions) and no medical evidence is on record.",
@@ -151,7 +174,9 @@ def _amendments(ctx: Context) -> Outcome:
 @rule("S444-27", title="No unexplained defence codes")
 def _defence_codes(ctx: Context) -> Outcome:
     start, end = ctx.offence_period or (dt.date.min, ctx.as_of)
-    flagged = [r for r in ctx.raw_marks if start <= r.date <= end and codes.points_to_defence(r.code, r.date) and not r.note]
+    flagged = [
+        r for r in ctx.raw_marks if start <= r.date <= end and codes.points_to_defence(r.code, r.date) and not r.note
+    ]
     if flagged:
         r = flagged[0]
         return bad(
@@ -161,4 +186,3 @@ def _defence_codes(ctx: Context) -> Outcome:
             marks_evidence("defence codes without a note", flagged),
         )
     return ok("No session in the offence period carries an unexplained defence code.")
-

@@ -6,7 +6,6 @@ gives an ``Outcome``; the rule's routes, severity and wording come from the chec
 
 from __future__ import annotations
 
-
 from ..case.models import EmailServed, HandServed, Parent, PostServed
 from ..case.validate import CaseDocument
 from .engine import Context, Outcome, Status, bad, doc_evidence, ok, rule
@@ -15,14 +14,15 @@ from .engine import Context, Outcome, Status, bad, doc_evidence, ok, rule
 SHARED_MAILBOX_WORDS = ("family", "household", "home", "parents")
 
 
-
 @rule("S444-30", title="Service recorded")
 def _service_recorded(ctx: Context) -> Outcome:
     missing = [d for d in ctx.written if d.meta.served is None]
     if missing:
         return bad(
             Status.fail,
-            f"{len(missing)} letter(s), email(s) or notice(s) do not say how they were served: " + ", ".join(d.path for d in missing) + ".",
+            f"{len(missing)} letter(s), email(s) or notice(s) do not say how they were served: "
+            + ", ".join(d.path for d in missing)
+            + ".",
             "Add a served block to each (method: post_first_class, hand, email or recorded_delivery, with its details).",
             *(doc_evidence(d) for d in missing),
         )
@@ -58,13 +58,18 @@ def _email_addresses(ctx: Context) -> Outcome:
         status = Status(ctx.settings.read_receipt_missing)
         return bad(
             status,
-            f"{len(no_receipt)} email(s) were sent without a read receipt request: " + ", ".join(d.path for d in no_receipt) + ".",
+            f"{len(no_receipt)} email(s) were sent without a read receipt request: "
+            + ", ".join(d.path for d in no_receipt)
+            + ".",
             "Request a read receipt on every email to a parent, keep the receipt, and record read_receipt in the served block.",
             *(doc_evidence(d) for d in no_receipt),
         )
     if not emails:
         return ok("No correspondence was served by email.")
-    return ok(f"All {len(emails)} emails went to the parent's recorded address with a read receipt requested.", *(doc_evidence(d) for d in emails))
+    return ok(
+        f"All {len(emails)} emails went to the parent's recorded address with a read receipt requested.",
+        *(doc_evidence(d) for d in emails),
+    )
 
 
 def shared_mailbox_reason(address: str, parents: list[Parent]) -> str | None:
@@ -103,7 +108,11 @@ def _hand_log(ctx: Context) -> Outcome:
     incomplete = []
     for d in handed:
         s = d.meta.served
-        missing = [name for name, value in (("handed_at", s.handed_at), ("handed_by", s.handed_by), ("recipient", s.recipient)) if not value]
+        missing = [
+            name
+            for name, value in (("handed_at", s.handed_at), ("handed_by", s.handed_by), ("recipient", s.recipient))
+            if not value
+        ]
         if missing:
             incomplete.append((d, missing))
     if incomplete:
@@ -121,7 +130,9 @@ def _hand_log(ctx: Context) -> Outcome:
 
 @rule("S444-34", title="First-class or recorded post")
 def _second_class(ctx: Context) -> Outcome:
-    second = [d for d in ctx.written if isinstance(d.meta.served, PostServed) and d.meta.served.method == "post_second_class"]
+    second = [
+        d for d in ctx.written if isinstance(d.meta.served, PostServed) and d.meta.served.method == "post_second_class"
+    ]
     if second:
         return bad(
             Status.warn,
@@ -144,7 +155,9 @@ def _notices_served(ctx: Context) -> Outcome:
             good = [
                 d
                 for d in notices
-                if d.meta.kind == kind and ctx.received_by(d, parent.id) and (allow_email or not isinstance(d.meta.served, EmailServed))
+                if d.meta.kind == kind
+                and ctx.received_by(d, parent.id)
+                and (allow_email or not isinstance(d.meta.served, EmailServed))
             ]
             if not good:
                 gaps.append((kind, parent))
@@ -158,5 +171,6 @@ def _notices_served(ctx: Context) -> Outcome:
             f"Serve the {kind.value.replace('_', ' ')} on {parent.name} ({parent.id}) {how}, addressed to them alone, and record how it was served.",
             *(doc_evidence(d) for d in notices),
         )
-    return ok(f"Every formal notice was served on each parent ({len(notices)} notices).", *(doc_evidence(d) for d in notices))
-
+    return ok(
+        f"Every formal notice was served on each parent ({len(notices)} notices).", *(doc_evidence(d) for d in notices)
+    )

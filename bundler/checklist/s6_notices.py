@@ -13,7 +13,6 @@ from ..register.calendar import months_before
 from .engine import Context, Outcome, Status, bad, doc_evidence, field_evidence, marks_evidence, na, ok, rule
 
 
-
 @rule("S444-60", title="Improvement period ended", settings=("improvement_weeks_min", "improvement_weeks_max"))
 def _improvement_period(ctx: Context, parent: Parent) -> Outcome:
     s = ctx.settings
@@ -23,7 +22,9 @@ def _improvement_period(ctx: Context, parent: Parent) -> Outcome:
     notices = [d for d in ctx.docs(Notice) if d.meta.kind in kinds and ctx.received_by(d, parent.id)]
     if not notices:
         if all_holiday:
-            return ok("No notice to improve was served; none is expected because the threshold absences are all holiday (G).")
+            return ok(
+                "No notice to improve was served; none is expected because the threshold absences are all holiday (G)."
+            )
         else:
             return bad(
                 Status.warn,
@@ -36,7 +37,11 @@ def _improvement_period(ctx: Context, parent: Parent) -> Outcome:
     end = start + dt.timedelta(weeks=weeks)
     evidence = doc_evidence(doc)
     if not s.improvement_weeks_min <= weeks <= s.improvement_weeks_max:
-        allowed = f"{s.improvement_weeks_min}" if s.improvement_weeks_min == s.improvement_weeks_max else f"{s.improvement_weeks_min} to {s.improvement_weeks_max}"
+        allowed = (
+            f"{s.improvement_weeks_min}"
+            if s.improvement_weeks_min == s.improvement_weeks_max
+            else f"{s.improvement_weeks_min} to {s.improvement_weeks_max}"
+        )
         return bad(
             Status.fail,
             f"The {doc.meta.kind.value.replace('_', ' ')} to {parent.name} gives {weeks} weeks to improve; the {ctx.profile.name} profile requires {allowed} weeks.",
@@ -50,7 +55,9 @@ def _improvement_period(ctx: Context, parent: Parent) -> Outcome:
             f"Wait until the improvement period ends on {end.isoformat()} and refer only if unauthorised absence continued within it.",
             evidence,
         )
-    within = [m for m, c in ctx.marks_with_codes(ctx.register.between(start + dt.timedelta(days=1), end)) if c.is_unauthorised]
+    within = [
+        m for m, c in ctx.marks_with_codes(ctx.register.between(start + dt.timedelta(days=1), end)) if c.is_unauthorised
+    ]
     if not within:
         return bad(
             Status.fail,
@@ -65,17 +72,27 @@ def _improvement_period(ctx: Context, parent: Parent) -> Outcome:
     )
 
 
-@rule("S444-61", title="Penalty notice limit", settings=("penalty_notice_limit", "penalty_notice_lookback_years", "penalty_notices_count_from"))
+@rule(
+    "S444-61",
+    title="Penalty notice limit",
+    settings=("penalty_notice_limit", "penalty_notice_lookback_years", "penalty_notices_count_from"),
+)
 def _pn_limit(ctx: Context, parent: Parent) -> Outcome:
     s = ctx.settings
     since = months_before(ctx.as_of, 12 * s.penalty_notice_lookback_years)
     if s.penalty_notices_count_from and s.penalty_notices_count_from > since:
         since = s.penalty_notices_count_from
-    counted = [d for d in ctx.docs(PenaltyNotice) if d.meta.to == parent.id and not d.meta.withdrawn and since <= d.meta.issued_on <= ctx.as_of]
+    counted = [
+        d
+        for d in ctx.docs(PenaltyNotice)
+        if d.meta.to == parent.id and not d.meta.withdrawn and since <= d.meta.issued_on <= ctx.as_of
+    ]
     evidence = [doc_evidence(d) for d in counted]
     if len(counted) < s.penalty_notice_limit:
         rate = " (another would be charged at the higher rate)" if len(counted) == s.penalty_notice_limit - 1 else ""
-        return ok(f"{len(counted)} penalty notice(s) issued to {parent.name} since {since.isoformat()}{rate}.", *evidence)
+        return ok(
+            f"{len(counted)} penalty notice(s) issued to {parent.name} since {since.isoformat()}{rate}.", *evidence
+        )
     else:
         return bad(
             Status.fail,
@@ -87,7 +104,11 @@ def _pn_limit(ctx: Context, parent: Parent) -> Outcome:
 
 @rule("S444-62", title="Final warning served", settings=("final_warning_required",))
 def _final_warning(ctx: Context, parent: Parent) -> Outcome:
-    warnings = [d for d in ctx.docs(Notice) if d.meta.kind == NoticeKind.final_warning and ctx.received_by(d, parent.id) and d.meta.date <= ctx.as_of]
+    warnings = [
+        d
+        for d in ctx.docs(Notice)
+        if d.meta.kind == NoticeKind.final_warning and ctx.received_by(d, parent.id) and d.meta.date <= ctx.as_of
+    ]
     if warnings:
         return ok(f"A final warning was served on {parent.name}.", *(doc_evidence(d) for d in warnings))
     return bad(
@@ -99,12 +120,17 @@ def _final_warning(ctx: Context, parent: Parent) -> Outcome:
 
 @rule("S444-63", title="Parents told of the referral", settings=("referral_notice_required",))
 def _told_of_referral(ctx: Context) -> Outcome:
-    notified = [d for d in ctx.docs(Notice) if d.meta.kind == NoticeKind.notification_of_referral and d.meta.date <= ctx.as_of]
+    notified = [
+        d for d in ctx.docs(Notice) if d.meta.kind == NoticeKind.notification_of_referral and d.meta.date <= ctx.as_of
+    ]
     missing = [p for p in ctx.active_parents if not any(ctx.received_by(d, p.id) for d in notified)]
     if not missing:
         return ok("Every parent was told in writing of the referral.", *(doc_evidence(d) for d in notified))
     if ctx.case.safeguarding.notify_parents_would_risk_harm:
-        return ok("Parents were not told of the referral because telling them would put the child at risk of harm.", field_evidence("safeguarding.notify_parents_would_risk_harm", "true"))
+        return ok(
+            "Parents were not told of the referral because telling them would put the child at risk of harm.",
+            field_evidence("safeguarding.notify_parents_would_risk_harm", "true"),
+        )
     names = ", ".join(f"{p.name} ({p.id})" for p in missing)
     return bad(
         Status.fail if ctx.settings.referral_notice_required else Status.warn,
@@ -123,10 +149,12 @@ def _holiday_warning(ctx: Context) -> Outcome:
     first = holiday[0].date
     warned = [d for d in ctx.docs(Notice) if d.meta.kind == NoticeKind.holiday_warning and d.meta.date < first]
     if warned:
-        return ok(f"The parents were warned in writing before the holiday began on {first.isoformat()}.", *(doc_evidence(d) for d in warned))
+        return ok(
+            f"The parents were warned in writing before the holiday began on {first.isoformat()}.",
+            *(doc_evidence(d) for d in warned),
+        )
     return bad(
         Status.fail if ctx.settings.holiday_warning_required else Status.warn,
         f"No written warning about term-time holiday before the holiday began on {first.isoformat()} is on record.",
         "Add the written warning the parents were given before the holiday (letter or email, notice kind holiday_warning); without one, the LA may not issue a notice.",
     )
-

@@ -8,9 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..case.models import Decision, DecisionKind, EventKind, Meeting, MeetingKind, Parent, PenaltyNotice, WitnessStatement
-from .engine import Context, Outcome, ROUTE_GROUPS, Status, bad, doc_evidence, event_evidence, field_evidence, marks_evidence, na, ok, rule
-
+from ..case.models import (
+    Decision,
+    DecisionKind,
+    EventKind,
+    Meeting,
+    MeetingKind,
+    Parent,
+    PenaltyNotice,
+    WitnessStatement,
+)
+from .engine import (
+    ROUTE_GROUPS,
+    Context,
+    Outcome,
+    Status,
+    bad,
+    doc_evidence,
+    event_evidence,
+    field_evidence,
+    marks_evidence,
+    na,
+    ok,
+    rule,
+)
 
 
 @rule("S444-80", title="Education supervision order considered")
@@ -18,7 +39,11 @@ def _eso(ctx: Context) -> Outcome:
     events = ctx.events(EventKind.eso_considered)
     docs = [d for d in ctx.docs(Decision) if d.meta.kind == DecisionKind.eso_considered]
     if events or docs:
-        return ok("An education supervision order was considered.", *(event_evidence(i, e) for i, e in events), *(doc_evidence(d) for d in docs))
+        return ok(
+            "An education supervision order was considered.",
+            *(event_evidence(i, e) for i, e in events),
+            *(doc_evidence(d) for d in docs),
+        )
     return bad(
         Status.fail,
         "No record that an education supervision order (s447) was considered.",
@@ -38,7 +63,11 @@ def _knowledge(ctx: Context, parent: Parent) -> Outcome:
             f"Write to {parent.name} ({parent.id}) about the absence, or meet them, and record it; s444(1A) needs proof that they knew.",
         )
     first = known[0].meta.date
-    after = [m for m, c in ctx.marks_with_codes(ctx.register.between(first + dt.timedelta(days=1), ctx.as_of)) if c.is_unauthorised]
+    after = [
+        m
+        for m, c in ctx.marks_with_codes(ctx.register.between(first + dt.timedelta(days=1), ctx.as_of))
+        if c.is_unauthorised
+    ]
     if not after:
         return bad(
             Status.fail,
@@ -57,7 +86,10 @@ def _knowledge(ctx: Context, parent: Parent) -> Outcome:
 def _certifier(ctx: Context) -> Outcome:
     head = ctx.case.school.head_teacher
     if head:
-        return ok(f"{head.name} ({head.role or 'head teacher'}) certifies the attendance.", field_evidence("school.head_teacher", head.name))
+        return ok(
+            f"{head.name} ({head.role or 'head teacher'}) certifies the attendance.",
+            field_evidence("school.head_teacher", head.name),
+        )
     return bad(
         Status.fail if ctx.route in ROUTE_GROUPS["pros"] else Status.warn,
         "No head teacher (or person authorised) is named to certify attendance under s566.",
@@ -73,7 +105,9 @@ def _pace(ctx: Context) -> Outcome:
     invited = {pid for d in interviews for pid in d.meta.invited}
     missing = [p for p in ctx.active_parents if p.id not in invited]
     if not missing:
-        return ok("A pre-court interview under PACE was offered to each parent.", *(doc_evidence(d) for d in interviews))
+        return ok(
+            "A pre-court interview under PACE was offered to each parent.", *(doc_evidence(d) for d in interviews)
+        )
     names = ", ".join(f"{p.name} ({p.id})" for p in missing)
     return bad(
         Status.fail,
@@ -89,7 +123,14 @@ def _overlap(ctx: Context) -> Outcome:
     notices = ctx.docs(PenaltyNotice)
     if period is None or not notices:
         return ok("No earlier penalty notice is on record.")
-    overlapping = [d for d in notices if d.meta.period_start and d.meta.period_end and d.meta.period_start <= period[1] and d.meta.period_end >= period[0]]
+    overlapping = [
+        d
+        for d in notices
+        if d.meta.period_start
+        and d.meta.period_end
+        and d.meta.period_start <= period[1]
+        and d.meta.period_end >= period[0]
+    ]
     if overlapping:
         d = overlapping[0]
         return bad(
@@ -98,14 +139,23 @@ def _overlap(ctx: Context) -> Outcome:
             f"Start the offence period after {max(x.meta.period_end for x in overlapping).isoformat()} (referral.offence_period in case.yaml): the same absence cannot be punished twice.",
             *(doc_evidence(x) for x in overlapping),
         )
-    return ok(f"The offence period does not overlap the {len(notices)} earlier penalty notice(s).", *(doc_evidence(d) for d in notices))
+    return ok(
+        f"The offence period does not overlap the {len(notices)} earlier penalty notice(s).",
+        *(doc_evidence(d) for d in notices),
+    )
 
 
 @rule("S444-85", title="Witness statement")
 def _witness(ctx: Context) -> Outcome:
     statements = ctx.docs(WitnessStatement)
     if statements:
-        return ok("Witness statement(s): " + "; ".join(d.meta.witness for d in statements) + ".", *(doc_evidence(d) for d in statements))
+        return ok(
+            "Witness statement(s): " + "; ".join(d.meta.witness for d in statements) + ".",
+            *(doc_evidence(d) for d in statements),
+        )
     lead = ctx.case.school.attendance_lead.name
-    return bad(Status.warn, "No witness statement in s9 Criminal Justice Act 1967 form is on record.", f"Ask {lead} (attendance lead) to make a witness statement in s9 form and add it to the case.")
-
+    return bad(
+        Status.warn,
+        "No witness statement in s9 Criminal Justice Act 1967 form is on record.",
+        f"Ask {lead} (attendance lead) to make a witness statement in s9 form and add it to the case.",
+    )

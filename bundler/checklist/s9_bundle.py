@@ -6,10 +6,8 @@ gives an ``Outcome``; the rule's routes, severity and wording come from the chec
 
 from __future__ import annotations
 
-
 from ..case.templates import template_names
 from .engine import Context, Outcome, Status, bad, contact_dates, doc_evidence, event_evidence, na, ok, rule
-
 
 
 @rule("S444-90", title="Nothing dated after the referral")
@@ -20,7 +18,9 @@ def _after_referral(ctx: Context) -> Outcome:
         names = [d.path for d in late_docs] + [f"events.yaml[{i}]" for i, _ in late_events]
         return bad(
             Status.fail,
-            f"{len(names)} item(s) are dated after the referral date ({ctx.as_of.isoformat()}): " + ", ".join(names) + ".",
+            f"{len(names)} item(s) are dated after the referral date ({ctx.as_of.isoformat()}): "
+            + ", ".join(names)
+            + ".",
             "Correct the dates, move the referral date, or take these out of the case: the bundle is evidence as of the referral.",
             *(doc_evidence(d) for d in late_docs),
             *(event_evidence(i, e) for i, e in late_events),
@@ -31,7 +31,11 @@ def _after_referral(ctx: Context) -> Outcome:
 @rule("S444-91", title="Regular contact", settings=("contact_gap_school_days",))
 def _gaps(ctx: Context) -> Outcome:
     limit = ctx.settings.contact_gap_school_days
-    concern = [d.meta.date for d in ctx.folder.documents if d.meta.type in ("letter", "email", "notice", "meeting") and d.meta.date <= ctx.as_of]
+    concern = [
+        d.meta.date
+        for d in ctx.folder.documents
+        if d.meta.type in ("letter", "email", "notice", "meeting") and d.meta.date <= ctx.as_of
+    ]
     if not concern:
         return na("No letter or meeting is on record, so concern has not formally begun.")
     began = min(concern)
@@ -55,9 +59,10 @@ def _templates(ctx: Context) -> Outcome:
     if unknown:
         return bad(
             Status.fail,
-            f"{len(unknown)} document(s) name a template that does not exist: " + ", ".join(f"{d.path} ('{d.meta.template}')" for d in unknown) + ".",
+            f"{len(unknown)} document(s) name a template that does not exist: "
+            + ", ".join(f"{d.path} ('{d.meta.template}')" for d in unknown)
+            + ".",
             "Correct the template name (see `bundler templates`), or remove the template field.",
             *(doc_evidence(d) for d in unknown),
         )
     return ok("Every template named exists.")
-

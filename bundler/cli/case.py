@@ -32,8 +32,21 @@ def validate(case_folder: Path, max_file_mb: float | None, fmt: str) -> None:
 
 @click.command()
 @click.argument("case_folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--threshold", type=click.IntRange(min=1), default=10, show_default=True, help="Unauthorised sessions that meet the threshold.")
-@click.option("--window", "window_weeks", type=click.IntRange(min=1), default=10, show_default=True, help="Rolling window, in school weeks.")
+@click.option(
+    "--threshold",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Unauthorised sessions that meet the threshold.",
+)
+@click.option(
+    "--window",
+    "window_weeks",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Rolling window, in school weeks.",
+)
 @max_file_option
 @format_option("stats")
 def stats(case_folder: Path, threshold: int, window_weeks: int, max_file_mb: float | None, fmt: str) -> None:
@@ -52,7 +65,13 @@ def stats(case_folder: Path, threshold: int, window_weeks: int, max_file_mb: flo
 
 
 @click.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Write one .json file per schema into this folder.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write one .json file per schema into this folder.",
+)
 @click.option("--check", is_flag=True, help="Exit 1 if the files in --out differ from the models.")
 def schema(out_dir: Path | None, check: bool) -> None:
     """JSON Schema for every input file, exported from the models."""
@@ -69,7 +88,13 @@ def schema(out_dir: Path | None, check: bool) -> None:
     click.echo(f"wrote {len(changed)} changed schema file(s) to {out_dir}")
 
 
-ROUTES = ["penalty_notice", "prosecution_444_1", "prosecution_444_1a", "education_supervision_order", "notice_to_improve"]
+ROUTES = [
+    "penalty_notice",
+    "prosecution_444_1",
+    "prosecution_444_1a",
+    "education_supervision_order",
+    "notice_to_improve",
+]
 
 
 @click.command()
@@ -79,7 +104,9 @@ ROUTES = ["penalty_notice", "prosecution_444_1", "prosecution_444_1a", "educatio
 def new(folder: Path, route: str, case_id: str | None) -> None:
     """Write a commented case-folder skeleton that validates."""
     path = api.new_case(folder, route, case_id)
-    click.echo(f"wrote a new {route.replace('_', ' ')} case in {path}; fill in case.yaml, then run bundler validate {path}")
+    click.echo(
+        f"wrote a new {route.replace('_', ' ')} case in {path}; fill in case.yaml, then run bundler validate {path}"
+    )
 
 
 COMMANDS = [validate, stats, schema, new]

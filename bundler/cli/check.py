@@ -11,7 +11,10 @@ import click
 from .. import api
 from .options import EXIT_INVALID, EXIT_OK, EXIT_USAGE, echo_report, max_file_option
 
-CHECK_FORMATS = sorted(set(api.REPORT_FORMATS["check"]) | set(api.REPORT_FORMATS["summary"]), key=["text", "json", "md", "html", "junit", "csv"].index)
+CHECK_FORMATS = sorted(
+    set(api.REPORT_FORMATS["check"]) | set(api.REPORT_FORMATS["summary"]),
+    key=["text", "json", "md", "html", "junit", "csv"].index,
+)
 
 
 @click.command()
@@ -21,7 +24,9 @@ CHECK_FORMATS = sorted(set(api.REPORT_FORMATS["check"]) | set(api.REPORT_FORMATS
 @click.option("--summary", is_flag=True, help="One row per case (the LA view); formats text, csv, json, html.")
 @click.option("--annotate", is_flag=True, help="Also print GitHub-style ::error lines for problems and failing rules.")
 @max_file_option
-def check(cases: tuple[Path, ...], profile: str | None, fmt: str, summary: bool, annotate: bool, max_file_mb: float | None) -> None:
+def check(
+    cases: tuple[Path, ...], profile: str | None, fmt: str, summary: bool, annotate: bool, max_file_mb: float | None
+) -> None:
     """Check cases against the Section 444 referral checklist.
 
     Exit 0 when every case is ready, 1 when one is not ready, 2 when one cannot be
@@ -32,7 +37,9 @@ def check(cases: tuple[Path, ...], profile: str | None, fmt: str, summary: bool,
     kind = "summary" if summary else "check"
     if fmt not in api.REPORT_FORMATS[kind]:
         raise click.UsageError(
-            f"--summary takes --format text, csv, json or html, not {fmt}" if summary else f"--format {fmt} goes with --summary"
+            f"--summary takes --format text, csv, json or html, not {fmt}"
+            if summary
+            else f"--format {fmt} goes with --summary"
         )
     folders = api.case_folders(list(cases))
     limits = api.limits(max_file_mb)
@@ -78,7 +85,9 @@ def _check(folders: list[Path], profile: str | None, limits: Any, fmt: str, anno
 
 @click.command()
 @click.option("--profile", "profiles", multiple=True, help="Show settings for these profiles only (default: all).")
-@click.option("--format", "fmt", type=click.Choice(list(api.REPORT_FORMATS["rules"])), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(list(api.REPORT_FORMATS["rules"])), default="text", show_default=True
+)
 def rules(profiles: tuple[str, ...], fmt: str) -> None:
     """Every checklist rule: ID, routes, severity, text, and its settings per profile."""
     catalogue = api.rules_catalogue(list(profiles) or None)

@@ -21,7 +21,17 @@ from ..case.models import LeaveDecision, MeetingKind, NoticeKind
 from ..case.templates import TEMPLATE_SUFFIX, letters_dir, template_names
 from ..errors import BundlerError
 
-__all__ = ["ROAD_MAP", "NEEDS", "BASE_FIELDS", "LetterError", "LetterTemplate", "TemplateInput", "list_templates", "get_template", "template_names"]
+__all__ = [
+    "ROAD_MAP",
+    "NEEDS",
+    "BASE_FIELDS",
+    "LetterError",
+    "LetterTemplate",
+    "TemplateInput",
+    "list_templates",
+    "get_template",
+    "template_names",
+]
 
 
 #: the nine steps of the attendance road map, in order
@@ -39,7 +49,19 @@ ROAD_MAP: Mapping[int, str] = {
 
 
 #: context fields every template may use, whatever it declares
-BASE_FIELDS = ("case_id", "date", "route", "school", "la", "pupil", "signatory", "serve", "parent", "parents", "template")
+BASE_FIELDS = (
+    "case_id",
+    "date",
+    "route",
+    "school",
+    "la",
+    "pupil",
+    "signatory",
+    "serve",
+    "parent",
+    "parents",
+    "template",
+)
 
 
 #: context fields a template may declare in ``needs``, and what each holds
@@ -202,7 +224,10 @@ def _parse_template(name: str, text: str) -> LetterTemplate:
 @cache
 def _templates() -> dict[str, LetterTemplate]:
     folder = letters_dir()
-    return {name: _parse_template(name, folder.joinpath(name + TEMPLATE_SUFFIX).read_text(encoding="utf-8")) for name in template_names()}
+    return {
+        name: _parse_template(name, folder.joinpath(name + TEMPLATE_SUFFIX).read_text(encoding="utf-8"))
+        for name in template_names()
+    }
 
 
 def list_templates() -> list[LetterTemplate]:

@@ -117,14 +117,23 @@ def _window(register: attendance.Register, settings, on: dt.date) -> dict[str, A
         recent = attendance.school_weeks(register, start=start, end=on)[-settings.threshold_window_weeks :]
         if recent:
             first, last, weeks = recent[0].first_day, recent[-1].last_day, len(recent)
-            marks = tuple(m for m, c in zip(register.marks, register.codes) if c.is_unauthorised and first <= m.date <= last)
+            marks = tuple(
+                m for m, c in zip(register.marks, register.codes) if c.is_unauthorised and first <= m.date <= last
+            )
         else:
             first = last = None
             weeks, marks = 0, ()
     listed = []
     for mark in marks:
         code = codes.lookup(mark.code, mark.date)
-        listed.append({"date": mark.date, "session": mark.session, "code": mark.code, "meaning": code.meaning if code else mark.code})
+        listed.append(
+            {
+                "date": mark.date,
+                "session": mark.session,
+                "code": mark.code,
+                "meaning": code.meaning if code else mark.code,
+            }
+        )
     return {
         "met": bool(windows),
         "threshold": settings.threshold_sessions,
@@ -150,7 +159,9 @@ def _support(folder: CaseFolder, pid: str | None, on: dt.date) -> list[dict[str,
         elif isinstance(meta, Meeting):
             if meta.kind != MeetingKind.pre_court_interview and (pid is None or pid in meta.invited):
                 came = (pid in meta.attended) if pid else bool(meta.attended)
-                items.append({"date": meta.date, "text": meta.title, "status": "attended" if came else "invited, not attended"})
+                items.append(
+                    {"date": meta.date, "text": meta.title, "status": "attended" if came else "invited, not attended"}
+                )
         elif isinstance(meta, Contract):
             if meta.status != ContractStatus.not_offered and (pid is None or pid in meta.parents):
                 items.append({"date": meta.date, "text": meta.title, "status": meta.status.value})
@@ -278,14 +289,25 @@ def _leave(
     }
 
 
-def _since_last_letter(folder: CaseFolder, register: attendance.Register, pid: str | None, on: dt.date) -> dict[str, Any]:
+def _since_last_letter(
+    folder: CaseFolder, register: attendance.Register, pid: str | None, on: dt.date
+) -> dict[str, Any]:
     sent = [
         d.meta.date
         for d in folder.documents
-        if d.meta.type in ("letter", "email", "notice") and pid is not None and getattr(d.meta, "to", None) == pid and d.meta.date < on
+        if d.meta.type in ("letter", "email", "notice")
+        and pid is not None
+        and getattr(d.meta, "to", None) == pid
+        and d.meta.date < on
     ]
     if not sent:
-        return {"found": False, "date": Placeholder("date of our last letter"), "missed": 0, "unauthorised": 0, "possible": 0}
+        return {
+            "found": False,
+            "date": Placeholder("date of our last letter"),
+            "missed": 0,
+            "unauthorised": 0,
+            "possible": 0,
+        }
     last = max(sent)
     summary = attendance.summarise(register, start=last + dt.timedelta(days=1), end=on)
     return {
@@ -374,7 +396,11 @@ def letter_context(
         "meeting_date": add_school_days(on, meeting_school_days, closed),
         "reply_by": add_school_days(on, reply_school_days, closed),
         "review_date": add_weeks(on, review_weeks, closed),
-        "illness": {"sessions": illness, "pct": figures.percent(illness, year.possible, none="not yet measurable"), "days": illness / 2},
+        "illness": {
+            "sessions": illness,
+            "pct": figures.percent(illness, year.possible, none="not yet measurable"),
+            "days": illness / 2,
+        },
         "lateness": {"late_marks": year.late_marks, "minutes": year.minutes_late},
         "leave": _leave(
             folder,

@@ -77,7 +77,9 @@ def _check_service(template: LetterTemplate, parent: Parent | None, serve: str |
                 f"serve the {template.title.lower()} by first-class post or by hand as well"
             )
     if serve == "post_second_class":
-        warnings.append("second-class post does not evidence good service (rule S444-34): prefer first-class post or recorded delivery")
+        warnings.append(
+            "second-class post does not evidence good service (rule S444-34): prefer first-class post or recorded delivery"
+        )
     return warnings
 
 
@@ -140,7 +142,7 @@ def _front_matter_text(meta: dict[str, Any], serve: str | None, parent_id: str |
             lines.append("  # handed_by: name of the member of staff")
             lines.append(f"  # recipient: {parent_id}                    <- only ever the parent it is addressed to")
         else:
-            lines.append("# notes: \"posted by ... on ...; post book entry ...\"")
+            lines.append('# notes: "posted by ... on ...; post book entry ..."')
     elif serve is None and meta.get("type") in ("letter", "email", "notice"):
         lines.append("# served:                           <- say how it was served (rule S444-30)")
         lines.append("#   method: post_first_class        <- post_first_class | recorded_delivery | hand | email")
@@ -217,7 +219,9 @@ def render_letter(
     )
 
 
-def addressees(template: LetterTemplate, case: CaseFolder, parent_id: str | None, parent_ids: Sequence[str] | None) -> tuple[Parent | None, list[str]]:
+def addressees(
+    template: LetterTemplate, case: CaseFolder, parent_id: str | None, parent_ids: Sequence[str] | None
+) -> tuple[Parent | None, list[str]]:
     """The parent a letter is written to (or None), and the parents of a joint document."""
     if template.addressed == "parent":
         if parent_id is None:
@@ -229,13 +233,20 @@ def addressees(template: LetterTemplate, case: CaseFolder, parent_id: str | None
             parent_ids = [parent_id] if parent_id else [p.id for p in case.case.parents if not p.excluded]
         joint = [resolve_parent(case, pid).id for pid in parent_ids]
         if not joint:
-            raise LetterError(f"the {template.name} template is for the parents, and every parent in case.yaml is excluded")
+            raise LetterError(
+                f"the {template.name} template is for the parents, and every parent in case.yaml is excluded"
+            )
         return None, joint
     return None, []
 
 
 def improvement_weeks(
-    template: LetterTemplate, case: CaseFolder, on: dt.date, asked: int | None, holidays: Iterable[dt.date], warnings: list[str]
+    template: LetterTemplate,
+    case: CaseFolder,
+    on: dt.date,
+    asked: int | None,
+    holidays: Iterable[dt.date],
+    warnings: list[str],
 ) -> int | None:
     """The improvement period of a notice (None for a template without one); warns when it
     would run past the referral date."""
@@ -271,7 +282,9 @@ def date_warnings(template: LetterTemplate, case: CaseFolder, on: dt.date) -> li
     return warnings
 
 
-def template_inputs(template: LetterTemplate, inputs: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+def template_inputs(
+    template: LetterTemplate, inputs: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The values the school supplied (placeholders for the rest), and leave dates apart."""
     supplied = dict(inputs or {})
     dated = [n for n in ("meeting_date", "reply_by", "review_date") if n in template.needs]
@@ -280,7 +293,9 @@ def template_inputs(template: LetterTemplate, inputs: Mapping[str, Any] | None) 
     allowed = {i.name for i in template.inputs} | set(dated)
     unknown = sorted(set(supplied) - allowed)
     if unknown:
-        raise LetterError(f"the {template.name} template does not take {', '.join(unknown)}; it takes {', '.join(sorted(allowed)) or 'nothing'}")
+        raise LetterError(
+            f"the {template.name} template does not take {', '.join(unknown)}; it takes {', '.join(sorted(allowed)) or 'nothing'}"
+        )
     for key in dated:
         if key in supplied and not isinstance(supplied[key], dt.date):
             raise LetterError(f"{key} must be a date, not {supplied[key]!r}")
@@ -294,7 +309,11 @@ def template_inputs(template: LetterTemplate, inputs: Mapping[str, Any] | None) 
 def render_body(template: LetterTemplate, context: dict[str, Any]) -> str:
     """The Markdown body: the template sees the base fields and what it declares, so
     ``needs`` stays honest."""
-    visible = {key: context[key] for key in (*BASE_FIELDS, *template.needs, *(i.name for i in template.inputs)) if key in context}
+    visible = {
+        key: context[key]
+        for key in (*BASE_FIELDS, *template.needs, *(i.name for i in template.inputs))
+        if key in context
+    }
     visible["template"] = {"name": template.name, "title": template.title, "notice_kind": template.notice_kind}
     body = environment().get_template(f"letters/{template.file_name}").render(visible)
     return re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"

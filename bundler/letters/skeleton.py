@@ -183,7 +183,9 @@ def new_case(
         """
     )
     files = {
-        "case.yaml": _CASE_YAML.format(case_id=case_id, route=route, route_note=_ROUTE_NOTES[route], referral_date=today.isoformat()),
+        "case.yaml": _CASE_YAML.format(
+            case_id=case_id, route=route, route_note=_ROUTE_NOTES[route], referral_date=today.isoformat()
+        ),
         "attendance.csv": register,
         "events.yaml": _EVENTS_YAML.format(day=second.isoformat()),
         "documents/EXAMPLE-letter-p1.md": _EXAMPLE_LETTER.format(day=second.isoformat()),

@@ -42,7 +42,9 @@ def _load(case_folder: str | os.PathLike[str]) -> CaseFolder:
     if not result.valid or result.case is None:
         shown = "; ".join(str(p) for p in result.problems[:3])
         more = f" (and {len(result.problems) - 3} more)" if len(result.problems) > 3 else ""
-        raise LetterError(f"{case_folder}: the case does not validate: {shown}{more}; run 'bundler validate' for details")
+        raise LetterError(
+            f"{case_folder}: the case does not validate: {shown}{more}; run 'bundler validate' for details"
+        )
     return result.case
 
 
@@ -99,13 +101,17 @@ def write_letters(
     options = {"monitoring_weeks": monitoring_weeks, "inputs": inputs, "holidays": tuple(holidays)}
     if template.addressed == "parent":
         if not ids:
-            raise LetterError(f"the {name} template is written to each parent separately: name a parent, or ask for all parents")
+            raise LetterError(
+                f"the {name} template is written to each parent separately: name a parent, or ask for all parents"
+            )
         letters = [render_letter(case, name, pid, on, serve, **options) for pid in ids]
     elif template.addressed == "parents":
         letters = [render_letter(case, name, None, on, serve, parent_ids=ids or None, **options)]
     else:
         if ids:
-            raise LetterError(f"the {name} template is about the pupil and is not addressed to a parent: name no parents")
+            raise LetterError(
+                f"the {name} template is about the pupil and is not addressed to a parent: name no parents"
+            )
         letters = [render_letter(case, name, None, on, serve, **options)]
 
     targets = []
@@ -116,7 +122,9 @@ def write_letters(
         docx = Path(docx_dir) / f"{stem}.docx" if docx_dir is not None else None
         for target in (path, pdf, docx):
             if target is not None and (target.exists() or target.is_symlink()):
-                raise LetterError(f"{target} already exists: it is not overwritten (move it aside, or date the letter differently)")
+                raise LetterError(
+                    f"{target} already exists: it is not overwritten (move it aside, or date the letter differently)"
+                )
         targets.append((letter, path, pdf, docx))
 
     written = []

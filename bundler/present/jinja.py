@@ -92,7 +92,9 @@ def _text_date(format_: Any) -> Any:
 
 
 def _status_label(value: str) -> str:
-    return {"pass": "Pass", "fail": "Fail", "warn": "Warning", "info": "Info", "not_applicable": "N/A"}.get(value, value)
+    return {"pass": "Pass", "fail": "Fail", "warn": "Warning", "info": "Info", "not_applicable": "N/A"}.get(
+        value, value
+    )
 
 
 @cache

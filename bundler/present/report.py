@@ -65,7 +65,13 @@ def rules_catalogue(profiles: list[str] | None = None) -> dict[str, Any]:
     return {
         "format": 1,
         "profiles": [
-            {"name": p.name, "title": p.title, "effective": p.effective.isoformat(), "extends": p.extends, "source": p.source}
+            {
+                "name": p.name,
+                "title": p.title,
+                "effective": p.effective.isoformat(),
+                "extends": p.extends,
+                "source": p.source,
+            }
             for p in chosen
         ],
         "rules": [
@@ -115,7 +121,12 @@ def check_markdown(check: CaseCheck) -> str:
         "",
     ]
     for section, findings in grouped(r.findings):
-        lines += [f"## {section}", "", "| Rule | Status | Parent | Finding | Next step |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            f"## {section}",
+            "",
+            "| Rule | Status | Parent | Finding | Next step |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for f in findings:
             lines.append(
                 f"| {f.rule} | {f.status.value} | {f.parent or ''} | {_md_cell(f.message)} | {_md_cell(f.next_step)} |"
@@ -127,7 +138,13 @@ def check_markdown(check: CaseCheck) -> str:
 def check_html(check: CaseCheck) -> str:
     from .jinja import render
 
-    return render("reports/check.html.j2", check=check, data=check_dict(check), sections=grouped(check.result.findings) if check.result else [], rules=RULES)
+    return render(
+        "reports/check.html.j2",
+        check=check,
+        data=check_dict(check),
+        sections=grouped(check.result.findings) if check.result else [],
+        rules=RULES,
+    )
 
 
 def junit_xml(checks: list[CaseCheck]) -> str:
@@ -141,7 +158,9 @@ def junit_xml(checks: list[CaseCheck]) -> str:
         failures = errors = skipped = 0
         if check.result is None:
             case = ET.SubElement(suite, "testcase", classname=name, name="S444-01 The case validates")
-            error = ET.SubElement(case, "failure", message=check.error or f"{len(check.problems)} validation problem(s)")
+            error = ET.SubElement(
+                case, "failure", message=check.error or f"{len(check.problems)} validation problem(s)"
+            )
             error.text = "\n".join(str(p) for p in check.problems) or (check.error or "")
             cases, failures = 1, 1
         else:
@@ -179,7 +198,9 @@ def github_annotations(check: CaseCheck) -> list[str]:
     if check.result:
         for f in check.result.findings:
             if f.status == Status.fail:
-                lines.append(f"::error file={check.folder / 'case.yaml'},title={f.rule}::{_escape_annotation(f.message)}")
+                lines.append(
+                    f"::error file={check.folder / 'case.yaml'},title={f.rule}::{_escape_annotation(f.message)}"
+                )
     return lines
 
 
@@ -189,21 +210,55 @@ def _escape_annotation(text: str) -> str:
 
 # ----------------------------------------------------------------------- LA summary
 
-SUMMARY_COLUMNS = ["folder", "case_id", "route", "profile", "ready", "fail", "warn", "pass", "info", "not_applicable", "failing_rules", "error"]
+SUMMARY_COLUMNS = [
+    "folder",
+    "case_id",
+    "route",
+    "profile",
+    "ready",
+    "fail",
+    "warn",
+    "pass",
+    "info",
+    "not_applicable",
+    "failing_rules",
+    "error",
+]
 
 
 def summary_row(check: CaseCheck) -> dict[str, Any]:
     if check.result is None:
         n = len(check.problems)
-        why = check.error or f"invalid case: {n} problem{'s' if n != 1 else ''} (see bundler validate); first: {check.problems[0]}"
-        return {"folder": str(check.folder), "case_id": None, "route": None, "profile": None, "ready": False,
-                "fail": None, "warn": None, "pass": None, "info": None, "not_applicable": None,
-                "failing_rules": ["S444-01"] if check.problems else [], "error": why}
+        why = (
+            check.error
+            or f"invalid case: {n} problem{'s' if n != 1 else ''} (see bundler validate); first: {check.problems[0]}"
+        )
+        return {
+            "folder": str(check.folder),
+            "case_id": None,
+            "route": None,
+            "profile": None,
+            "ready": False,
+            "fail": None,
+            "warn": None,
+            "pass": None,
+            "info": None,
+            "not_applicable": None,
+            "failing_rules": ["S444-01"] if check.problems else [],
+            "error": why,
+        }
     r = check.result
     counts = r.counts
-    return {"folder": str(check.folder), "case_id": r.case_id, "route": r.route.value, "profile": r.profile.name,
-            "ready": r.ready, **{k: counts[k] for k in ("fail", "warn", "pass", "info", "not_applicable")},
-            "failing_rules": r.failing_rules, "error": None}
+    return {
+        "folder": str(check.folder),
+        "case_id": r.case_id,
+        "route": r.route.value,
+        "profile": r.profile.name,
+        "ready": r.ready,
+        **{k: counts[k] for k in ("fail", "warn", "pass", "info", "not_applicable")},
+        "failing_rules": r.failing_rules,
+        "error": None,
+    }
 
 
 def summary_csv(rows: list[dict[str, Any]]) -> str:
@@ -211,7 +266,9 @@ def summary_csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row, "failing_rules": " ".join(row["failing_rules"]), "ready": "yes" if row["ready"] else "no"})
+        writer.writerow(
+            {**row, "failing_rules": " ".join(row["failing_rules"]), "ready": "yes" if row["ready"] else "no"}
+        )
     return buffer.getvalue()
 
 
@@ -230,7 +287,14 @@ def rules_markdown(catalogue: dict[str, Any]) -> str:
         if r["section"] != section:
             section = r["section"]
             lines += [f"## {section}", ""]
-        lines += [f"### {r['id']}: {r['title']}", "", f"Routes: `{r['routes']}` · severity: `{r['severity']}`" + (" · per parent" if r["per_parent"] else ""), "", r["text"], ""]
+        lines += [
+            f"### {r['id']}: {r['title']}",
+            "",
+            f"Routes: `{r['routes']}` · severity: `{r['severity']}`" + (" · per parent" if r["per_parent"] else ""),
+            "",
+            r["text"],
+            "",
+        ]
         if r["settings"]:
             lines += ["| setting | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
             for name, values in r["settings"].items():
@@ -248,7 +312,15 @@ def _check_json(checks: list[CaseCheck]) -> str:
 
 
 def _validate_json(result: Any) -> str:
-    return json.dumps({"format": 1, "folder": str(result.folder), "valid": result.valid, "problems": [p.as_dict() for p in result.problems]}, indent=2)
+    return json.dumps(
+        {
+            "format": 1,
+            "folder": str(result.folder),
+            "valid": result.valid,
+            "problems": [p.as_dict() for p in result.problems],
+        },
+        indent=2,
+    )
 
 
 #: (report kind, format) -> the function that writes it

@@ -54,9 +54,7 @@ def window_dict(window: attendance.SchoolWeekWindow) -> dict[str, Any]:
         "weeks": window.weeks,
         "possible": window.possible,
         "unauthorised": window.unauthorised,
-        "sessions": [
-            {"date": m.date.isoformat(), "session": m.session, "code": m.code} for m in window.sessions
-        ],
+        "sessions": [{"date": m.date.isoformat(), "session": m.session, "code": m.code} for m in window.sessions],
     }
 
 

@@ -79,7 +79,9 @@ def print_check(check, console: Console | None = None) -> None:
             console.print(str(p), markup=False, highlight=False)
         return
     r = check.result
-    console.print(f"[bold]{r.case_id}[/bold]: Section 444 checklist ({r.route.value.replace('_', ' ')}, profile {r.profile.name}, as of {r.as_of.isoformat()})")
+    console.print(
+        f"[bold]{r.case_id}[/bold]: Section 444 checklist ({r.route.value.replace('_', ' ')}, profile {r.profile.name}, as of {r.as_of.isoformat()})"
+    )
     for section, findings in grouped(r.findings):
         table = Table(title=section, title_justify="left", title_style="bold", expand=True)
         table.add_column("Rule", no_wrap=True, width=8)
@@ -111,8 +113,15 @@ def print_summary(rows: list[dict[str, Any]], console: Console | None = None) ->
     for row in rows:
         ready = "[green]yes[/green]" if row["ready"] else "[red]no[/red]"
         why = " ".join(row["failing_rules"]) + (f" {row['error']}" if row["error"] else "")
-        table.add_row(row["case_id"] or row["folder"], (row["route"] or "").replace("_", " "), row["profile"] or "", ready,
-                      "" if row["fail"] is None else str(row["fail"]), "" if row["warn"] is None else str(row["warn"]), _escape(why))
+        table.add_row(
+            row["case_id"] or row["folder"],
+            (row["route"] or "").replace("_", " "),
+            row["profile"] or "",
+            ready,
+            "" if row["fail"] is None else str(row["fail"]),
+            "" if row["warn"] is None else str(row["warn"]),
+            _escape(why),
+        )
     console.print(table)
 
 
@@ -126,7 +135,13 @@ def print_rules(catalogue: dict[str, Any], console: Console | None = None) -> No
         settings = "\n".join(
             f"{name}: " + ", ".join(f"{p}={values[p]}" for p in names) for name, values in r["settings"].items()
         )
-        table.add_row(r["id"] + ("\n(per parent)" if r["per_parent"] else ""), r["routes"], r["severity"], _escape(r["text"]), settings)
+        table.add_row(
+            r["id"] + ("\n(per parent)" if r["per_parent"] else ""),
+            r["routes"],
+            r["severity"],
+            _escape(r["text"]),
+            settings,
+        )
     console.print(table)
 
 

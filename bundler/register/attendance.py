@@ -162,9 +162,7 @@ class Register:
         return len(self.marks)
 
 
-def _register(
-    marks: Iterable[MarkLike] | Register, start: date | None = None, end: date | None = None
-) -> Register:
+def _register(marks: Iterable[MarkLike] | Register, start: date | None = None, end: date | None = None) -> Register:
     if start is not None and end is not None and start > end:
         raise ValueError(f"start {start.isoformat()} is after end {end.isoformat()}")
     return Register.from_marks(marks).between(start, end)
@@ -409,9 +407,7 @@ def threshold_windows(
     # ends[i] = number of matching marks in weeks[0:i]: window i..i+span-1 holds
     # the matching marks numbered ends[i] to ends[i+span]-1 in register order.
     ends = [0, *accumulate(len(week.matching) for week in weeks)]
-    qualifying = [
-        first for first in range(len(weeks) - span + 1) if ends[first + span] - ends[first] >= threshold
-    ]
+    qualifying = [first for first in range(len(weeks) - span + 1) if ends[first + span] - ends[first] >= threshold]
     kept = _maximal([(ends[first], ends[first + span]) for first in qualifying])
     return [_window(weeks[qualifying[i] : qualifying[i] + span]) for i in kept]
 

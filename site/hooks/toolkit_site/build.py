@@ -16,7 +16,17 @@ from typing import Any
 from bundler import api
 
 from .checklist import ChecklistPages
-from .common import CHECKLIST_PAGE, LETTERS_DIR, SAMPLE_CASE, SAMPLES_DIR, Deferred, longdate, sample_page, show, template_page
+from .common import (
+    CHECKLIST_PAGE,
+    LETTERS_DIR,
+    SAMPLE_CASE,
+    SAMPLES_DIR,
+    Deferred,
+    longdate,
+    sample_page,
+    show,
+    template_page,
+)
 from .letters import LetterPages
 from .reference import ReferencePages
 from .samples import SamplePages

@@ -7,7 +7,19 @@ from typing import Any
 
 from bundler import api
 
-from .common import CHECKLIST_PAGE, ROUTE_LABELS, RULE_STEPS, cell, esc, produces, rel, rule_anchor, show, step_page, template_page
+from .common import (
+    CHECKLIST_PAGE,
+    ROUTE_LABELS,
+    RULE_STEPS,
+    cell,
+    esc,
+    produces,
+    rel,
+    rule_anchor,
+    show,
+    step_page,
+    template_page,
+)
 
 
 class ChecklistPages:
@@ -51,12 +63,22 @@ class ChecklistPages:
             "| --- | --- | --- | --- |",
         ]
         for p in cat["profiles"]:
-            lines.append(f"| `{p['name']}` | {cell(p['title'])} | {p['effective']} | {cell(p['extends'] or 'national guidance')} |")
-        lines += ["", "## All rules at a glance", "", "| Rule | Title | Routes | Severity | Evidence from step |", "| --- | --- | --- | --- | --- |"]
+            lines.append(
+                f"| `{p['name']}` | {cell(p['title'])} | {p['effective']} | {cell(p['extends'] or 'national guidance')} |"
+            )
+        lines += [
+            "",
+            "## All rules at a glance",
+            "",
+            "| Rule | Title | Routes | Severity | Evidence from step |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for r in cat["rules"]:
             step = RULE_STEPS.get(r["id"])
             step_link = f"[{step}. {ROAD_MAP[step]}]({rel(page, step_page(step))})" if step else "not mapped"
-            lines.append(f"| [{r['id']}](#{rule_anchor(r['id'])}) | {cell(r['title'])} | `{r['routes']}` | `{r['severity']}` | {step_link} |")
+            lines.append(
+                f"| [{r['id']}](#{rule_anchor(r['id'])}) | {cell(r['title'])} | `{r['routes']}` | `{r['severity']}` | {step_link} |"
+            )
         lines.append("")
         section = None
         for r in cat["rules"]:
@@ -70,14 +92,20 @@ class ChecklistPages:
                 esc(r["text"]),
                 "",
                 f"- **Routes:** `{r['routes']}` ({'; '.join(ROUTE_LABELS.get(g.strip(), g) for g in r['routes'].split(','))})",
-                f"- **Severity when not met:** `{r['severity']}`" + (" · checked **per parent**" if r["per_parent"] else ""),
+                f"- **Severity when not met:** `{r['severity']}`"
+                + (" · checked **per parent**" if r["per_parent"] else ""),
             ]
             if step:
-                lines.append(f"- **Evidence comes from:** [step {step}, {ROAD_MAP[step]}]({rel(page, step_page(step))})")
+                lines.append(
+                    f"- **Evidence comes from:** [step {step}, {ROAD_MAP[step]}]({rel(page, step_page(step))})"
+                )
             lines.append("")
             if r["settings"]:
                 settings = list(r["settings"])
-                lines += ["| Profile | " + " | ".join(f"`{name}`" for name in settings) + " |", "| --- |" + " --- |" * len(settings)]
+                lines += [
+                    "| Profile | " + " | ".join(f"`{name}`" for name in settings) + " |",
+                    "| --- |" + " --- |" * len(settings),
+                ]
                 for n in names:
                     row = []
                     for setting in settings:
@@ -96,7 +124,9 @@ def _step_links(page_path: str, number: int, build: Any) -> str:
     if templates:
         lines += ["| Template | Produces | Purpose |", "| --- | --- | --- |"]
         for t in templates:
-            lines.append(f"| [{esc(t.title)}]({rel(page_path, template_page(t.name))}) | {produces(t)} | {cell(esc(t.purpose))} |")
+            lines.append(
+                f"| [{esc(t.title)}]({rel(page_path, template_page(t.name))}) | {produces(t)} | {cell(esc(t.purpose))} |"
+            )
     else:
         lines.append("The toolkit has no template for this step: the evidence comes from the records below.")
     lines += ["", "## Checklist rules this step evidences", ""]

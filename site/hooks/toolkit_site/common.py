@@ -25,27 +25,63 @@ log = logging.getLogger("mkdocs.plugins.bundler_site")
 #: Templates declare their own step (front matter ``step.number``); this is the other half.
 RULE_STEPS: dict[str, int] = {
     # Case and pupil
-    "S444-01": 9, "S444-02": 9, "S444-03": 2, "S444-04": 2, "S444-05": 9,
+    "S444-01": 9,
+    "S444-02": 9,
+    "S444-03": 2,
+    "S444-04": 2,
+    "S444-05": 9,
     # Parents and carers
-    "S444-10": 1, "S444-11": 1, "S444-12": 1, "S444-13": 1,
+    "S444-10": 1,
+    "S444-11": 1,
+    "S444-12": 1,
+    "S444-13": 1,
     # Attendance
-    "S444-20": 9, "S444-21": 9, "S444-22": 3, "S444-23": 4, "S444-24": 7,
-    "S444-25": 3, "S444-26": 2, "S444-27": 2,
+    "S444-20": 9,
+    "S444-21": 9,
+    "S444-22": 3,
+    "S444-23": 4,
+    "S444-24": 7,
+    "S444-25": 3,
+    "S444-26": 2,
+    "S444-27": 2,
     # Communication and service
-    "S444-30": 1, "S444-31": 1, "S444-32": 1, "S444-33": 1, "S444-34": 1, "S444-35": 9,
+    "S444-30": 1,
+    "S444-31": 1,
+    "S444-32": 1,
+    "S444-33": 1,
+    "S444-34": 1,
+    "S444-35": 9,
     # Support first
-    "S444-40": 6, "S444-41": 6, "S444-42": 7, "S444-43": 5, "S444-44": 6, "S444-45": 1,
+    "S444-40": 6,
+    "S444-41": 6,
+    "S444-42": 7,
+    "S444-43": 5,
+    "S444-44": 6,
+    "S444-45": 1,
     "S444-46": 6,
     # Attendance contract and plan
-    "S444-50": 8, "S444-51": 8,
+    "S444-50": 8,
+    "S444-51": 8,
     # Notices and warnings
-    "S444-60": 9, "S444-61": 9, "S444-62": 9, "S444-63": 9, "S444-64": 4,
+    "S444-60": 9,
+    "S444-61": 9,
+    "S444-62": 9,
+    "S444-63": 9,
+    "S444-64": 4,
     # Safeguarding
-    "S444-70": 6, "S444-71": 9,
+    "S444-70": 6,
+    "S444-71": 9,
     # Legal route
-    "S444-80": 9, "S444-81": 9, "S444-82": 9, "S444-83": 9, "S444-84": 9, "S444-85": 9,
+    "S444-80": 9,
+    "S444-81": 9,
+    "S444-82": 9,
+    "S444-83": 9,
+    "S444-84": 9,
+    "S444-85": 9,
     # The bundle
-    "S444-90": 9, "S444-91": 3, "S444-92": 9,
+    "S444-90": 9,
+    "S444-91": 3,
+    "S444-92": 9,
 }
 
 
@@ -203,7 +239,9 @@ def _check_report(markdown_text: str, root: Path, checklist: str) -> str:
             out.append("###" + line[2:])
             continue
         if line.startswith("| S444-"):
-            line = re.sub(r"^\| (S444-\d+) \|", lambda m: f"| [{m.group(1)}]({checklist}#{rule_anchor(m.group(1))}) |", line)
+            line = re.sub(
+                r"^\| (S444-\d+) \|", lambda m: f"| [{m.group(1)}]({checklist}#{rule_anchor(m.group(1))}) |", line
+            )
         out.append(line)
     return "\n".join(out)
 
@@ -217,7 +255,12 @@ def fill_facts(markdown_text: str, facts: Mapping[str, str], where: str) -> str:
     def sub(m: re.Match[str]) -> str:
         key = m.group(1)
         if key not in facts:
-            log.warning("bundler site: %s quotes {{ %s }}, which the tool does not define (known: %s)", where, key, ", ".join(sorted(facts)))
+            log.warning(
+                "bundler site: %s quotes {{ %s }}, which the tool does not define (known: %s)",
+                where,
+                key,
+                ", ".join(sorted(facts)),
+            )
             return m.group(0)
         return facts[key]
 

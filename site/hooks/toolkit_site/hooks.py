@@ -65,7 +65,9 @@ def on_files(files, config):
     _state["deferred"] = deferred
     for number in range(1, 10):
         if files.get_file_from_path(step_page(number)) is None:
-            log.warning("bundler site: the written page site/%s for road-map step %d is missing", step_page(number), number)
+            log.warning(
+                "bundler site: the written page site/%s for road-map step %d is missing", step_page(number), number
+            )
     for path, content in build.files().items():
         existing = files.get_file_from_path(path)
         if existing is not None:
@@ -108,7 +110,9 @@ def _forget_caches() -> None:
     api.clear_caches()
 
 
-def write_generated(root: str | os.PathLike[str], dest: str | os.PathLike[str], *, written_pages: bool = True) -> list[str]:
+def write_generated(
+    root: str | os.PathLike[str], dest: str | os.PathLike[str], *, written_pages: bool = True
+) -> list[str]:
     """Write the site's pages as the hook would produce them into ``dest``: every generated
     file and (``written_pages``) the written pages of ``site/`` with figures filled in and
     step links appended. The benchmark builds this folder without the hook; it also lets

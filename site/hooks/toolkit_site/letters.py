@@ -87,7 +87,9 @@ class LetterPages:
 
     @staticmethod
     def _addressed(t) -> str:
-        return {"parent": "one parent", "parents": "the parents, jointly", "pupil": "the pupil"}.get(t.addressed, t.addressed)
+        return {"parent": "one parent", "parents": "the parents, jointly", "pupil": "the pupil"}.get(
+            t.addressed, t.addressed
+        )
 
     def _template_page(self, t, source: str, needs: Mapping[str, str], road_map: Mapping[int, str]) -> str:
         page = template_page(t.name)
@@ -105,7 +107,11 @@ class LetterPages:
             f"| Written to | {self._addressed(t)} |",
         ]
         if t.served:
-            lines.append("| Service | recorded in the front matter: see [serving letters and emails](" + rel(page, "guidance/serving-documents.md") + ") |")
+            lines.append(
+                "| Service | recorded in the front matter: see [serving letters and emails]("
+                + rel(page, "guidance/serving-documents.md")
+                + ") |"
+            )
         if t.monitoring_weeks:
             lines.append(f"| Improvement period | {t.monitoring_weeks} weeks by default (`--weeks` to change) |")
         if t.meeting_kind:
@@ -113,7 +119,9 @@ class LetterPages:
         if t.leave_decision:
             lines.append(f"| Leave decision | `{t.leave_decision}` |")
         if rules:
-            lines.append(f"| Checklist | the {len(rules)} rules this step evidences are listed on [the step page]({rel(page, step_page(t.step))}#checklist-rules-this-step-evidences) |")
+            lines.append(
+                f"| Checklist | the {len(rules)} rules this step evidences are listed on [the step page]({rel(page, step_page(t.step))}#checklist-rules-this-step-evidences) |"
+            )
         lines.append("")
         if t.needs:
             lines += ["**Figures it fills in from the case**", ""]
@@ -121,7 +129,10 @@ class LetterPages:
             lines.append("")
         if t.inputs:
             lines += ["**Left for the school to fill in** (shown as `[placeholders]` until filled)", ""]
-            lines += [f"- `{i.name}`: {esc(i.label)}" + (f" (default: {esc(i.default)})" if i.default else "") for i in t.inputs]
+            lines += [
+                f"- `{i.name}`: {esc(i.label)}" + (f" (default: {esc(i.default)})" if i.default else "")
+                for i in t.inputs
+            ]
             lines.append("")
         who = "--parent p1 " if t.addressed == "parent" else ""
         serve = "--serve post_first_class " if t.served else ""
@@ -142,7 +153,11 @@ class LetterPages:
         if letter is None:
             lines += ['!!! warning "No preview"', "", f"    {esc(error or 'the preview could not be rendered')}", ""]
         else:
-            who_text = f"parent `{letter['parent']}`" if letter["parent"] else ("parents " + ", ".join(f"`{p}`" for p in letter["parents"]) if letter["parents"] else "the pupil")
+            who_text = (
+                f"parent `{letter['parent']}`"
+                if letter["parent"]
+                else ("parents " + ", ".join(f"`{p}`" for p in letter["parents"]) if letter["parents"] else "the pupil")
+            )
             lines += [
                 f"Rendered by bundler for the fictional sample case [{SAMPLE_CASE}]({rel(page, sample_page(SAMPLE_CASE))}),",
                 f"{who_text}, dated {letter['date']}. It is saved as `documents/{letter['filename']}` with this front matter:",
@@ -163,7 +178,19 @@ class LetterPages:
             "",
         ]
         if partials:
-            lines += ["It uses the shared partials " + ", ".join(f'[`{p}`]({rel(page, f"{SOURCE_DIR}/{p}")})' for p in partials) + ".", ""]
+            lines += [
+                "It uses the shared partials "
+                + ", ".join(f"[`{p}`]({rel(page, f'{SOURCE_DIR}/{p}')})" for p in partials)
+                + ".",
+                "",
+            ]
         fence = "~" * max(4, _longest_run(source, "~") + 1)
-        lines += ['??? note "Show the template source"', "", f"    {fence} jinja", *("    " + line if line else "" for line in source.rstrip("\n").split("\n")), f"    {fence}", ""]
+        lines += [
+            '??? note "Show the template source"',
+            "",
+            f"    {fence} jinja",
+            *("    " + line if line else "" for line in source.rstrip("\n").split("\n")),
+            f"    {fence}",
+            "",
+        ]
         return "\n".join(lines)

@@ -41,7 +41,9 @@ class ReferencePages:
                     notes.append("late mark")
                 if c.code in DEFENCE_CODES[regime]:
                     notes.append(f"points to a defence or exception ([S444-27]({CHECKLIST_PAGE_REL}#s444-27))")
-                rows.append(f"| <code>{html.escape(c.code)}</code> | {cell(esc(c.meaning))} | {category_words.get(c.category.value, c.category.value)} | {'; '.join(notes)} |")
+                rows.append(
+                    f"| <code>{html.escape(c.code)}</code> | {cell(esc(c.meaning))} | {category_words.get(c.category.value, c.category.value)} | {'; '.join(notes)} |"
+                )
             return rows
 
         CHECKLIST_PAGE_REL = rel("reference/codes.md", CHECKLIST_PAGE)
@@ -55,7 +57,9 @@ class ReferencePages:
             "the ones the attendance engine uses.",
             "",
             f"Late marks: {', '.join(f'`{c}`' for c in sorted(LATE_CODES))}. "
-            "Unauthorised absence: " + ", ".join(f"`{c}`" for c in sorted(c.code for c in CODES_2024.values() if c.is_unauthorised)) + ".",
+            "Unauthorised absence: "
+            + ", ".join(f"`{c}`" for c in sorted(c.code for c in CODES_2024.values() if c.is_unauthorised))
+            + ".",
             "",
             f"## The 2024 codes (from {start})",
             "",
@@ -125,7 +129,11 @@ class ReferencePages:
         ]
         for pct, days, weeks in api.days_lost_table(possible_days):
             missed_share = 100 - float(pct)
-            band = "severe" if missed_share >= ref["severe_missed_pct"] else ("persistent" if missed_share >= ref["persistent_missed_pct"] else "")
+            band = (
+                "severe"
+                if missed_share >= ref["severe_missed_pct"]
+                else ("persistent" if missed_share >= ref["persistent_missed_pct"] else "")
+            )
             lines.append(f"| {show(pct)}% | {api.figures.decimal(days)} | {api.figures.decimal(weeks)} | {band} |")
         lines += [
             "",
@@ -158,14 +166,20 @@ class ReferencePages:
             lines += [
                 f"## `{p.name}`",
                 "",
-                f"**{esc(p.title)}**, in force from {longdate(p.effective)}" + (f", based on `{p.extends}`." if p.extends else "."),
+                f"**{esc(p.title)}**, in force from {longdate(p.effective)}"
+                + (f", based on `{p.extends}`." if p.extends else "."),
                 "",
                 esc(p.source),
                 "",
             ]
             if p.overrides and p.extends:
                 lines += ["Changes: " + ", ".join(f"`{k}` = {show(v)}" for k, v in p.overrides.items()) + ".", ""]
-        lines += ["## Every setting side by side", "", "| Setting | Rule | What it sets | " + " | ".join(f"`{n}`" for n in names) + " |", "| --- | --- | --- |" + " --- |" * len(names)]
+        lines += [
+            "## Every setting side by side",
+            "",
+            "| Setting | Rule | What it sets | " + " | ".join(f"`{n}`" for n in names) + " |",
+            "| --- | --- | --- |" + " --- |" * len(names),
+        ]
         for name, desc in settings.items():
             m = re.match(r"(S444-\d+):\s*(.*)", desc)
             rule, text = (m.group(1), m.group(2)) if m else ("", desc)
@@ -259,7 +273,9 @@ class ReferencePages:
             if path.is_file():
                 text = path.read_text(encoding="utf-8")
                 # links between the two documents keep working under their site names
-                text = text.replace("docs/case-format.md", "case-format.md").replace("docs/extensions.md", "extensions.md")
+                text = text.replace("docs/case-format.md", "case-format.md").replace(
+                    "docs/extensions.md", "extensions.md"
+                )
                 out[dest] = text.rstrip("\n") + f"\n\n*This page is `{src}` from the repository.*\n"
             else:
                 log.warning("bundler site: %s is missing; %s says so", src, dest)
@@ -288,7 +304,9 @@ class ReferencePages:
             desc = schema.get("description", "")
             what = esc(title) + (f": {esc(desc)}" if desc and desc != title else "")
             required = ", ".join(f"`{r}`" for r in schema.get("required", []))
-            lines.append(f"| `{name}` | {cell(what)} | {required} | [{name}]({rel(page, f'{SCHEMA_DIR}/{name}')}){{ download=\"{name}\" }} |")
+            lines.append(
+                f'| `{name}` | {cell(what)} | {required} | [{name}]({rel(page, f"{SCHEMA_DIR}/{name}")}){{ download="{name}" }} |'
+            )
         lines.append("")
         out[page] = "\n".join(lines)
         return out
@@ -346,7 +364,11 @@ def _param_type(p) -> str:
             parts.append(f"at most {t.max}")
         return word + (", " + " and ".join(parts) if parts else "")
     if isinstance(t, click.DateTime):
-        return "date (" + ", ".join(f"`{f.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD')}`" for f in t.formats) + ")"
+        return (
+            "date ("
+            + ", ".join(f"`{f.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD')}`" for f in t.formats)
+            + ")"
+        )
     if isinstance(t, click.Path):
         if t.file_okay and not t.dir_okay:
             return "file"

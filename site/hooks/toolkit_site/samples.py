@@ -75,7 +75,12 @@ class SamplePages:
             body += [story, ""]
         report = self.work["checks"].get(case_id, {}).get("markdown")
         if report is None:
-            body += ['!!! warning "No check report"', "", "    The case could not be checked when the site was built.", ""]
+            body += [
+                '!!! warning "No check report"',
+                "",
+                "    The case could not be checked when the site was built.",
+                "",
+            ]
         else:
             body += [
                 "## Check report",
@@ -89,8 +94,16 @@ class SamplePages:
         first = [p for p in thumbs if re.fullmatch(re.escape(case_id) + r"-p\d+\.png", p.name)]
         inside = [p for p in thumbs if p not in first]
         if thumbs:
-            body += ["## Pages of the bundle", "", f"Pages of the bundle `bundler build sample_cases/{case_id}` makes (select one to enlarge).", ""]
-        for label, group, css in (("The first pages", first, "bundle-thumbnails"), ("Inside the bundle", inside, "bundle-thumbnails wide")):
+            body += [
+                "## Pages of the bundle",
+                "",
+                f"Pages of the bundle `bundler build sample_cases/{case_id}` makes (select one to enlarge).",
+                "",
+            ]
+        for label, group, css in (
+            ("The first pages", first, "bundle-thumbnails"),
+            ("Inside the bundle", inside, "bundle-thumbnails wide"),
+        ):
             if not group:
                 continue
             body += [f"**{label}**", "", f'<div class="{css}" markdown>', ""]

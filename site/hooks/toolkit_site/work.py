@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from bundler import api
 
 from .common import SAMPLE_CASE, SAMPLE_PARENT, log
+
 
 def _sample_work(root: str, case_ids: Iterable[str], sample_case: str, parent: str) -> dict[str, Any]:
     """Check every sample case and render every letter preview: plain data back.
