@@ -11,13 +11,14 @@ import datetime as dt
 import io
 import json
 import os
+from typing import Any
 
 from .. import __version__, figures
 from ..case.validate import CaseFolder
 from ..checklist import CheckResult
 from ..errors import BundleError
 from .manifest import CASE_DATA_NAME, MANIFEST_NAME, case_json, page_digest, set_document_id
-from .plan import ROUTE_TITLES, Section, label_of
+from .plan import ROUTE_TITLES, OutlineItem, Section, label_of
 from .stamp import stamp_page
 
 
@@ -29,14 +30,18 @@ def source_date(case: CaseFolder) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
 
 
-def assemble(case: CaseFolder, result: CheckResult, sections: list[Section], total: int, draft: bool):
+def assemble(
+    case: CaseFolder, result: CheckResult, sections: list[Section], total: int, draft: bool
+) -> tuple[Any, dict[str, Any]]:
     from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import PageLabelStyle
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NullObject
 
     writer = PdfWriter()
     page_ranges = []
     pages = []  # the writer's pages, kept here: len(writer.pages) walks the page tree
-    source, reader = None, None  # the parts of one batch share one PDF, in order
+    source: bytes | None = None  # the parts of one batch share one PDF, in order
+    reader: Any = None
     for section in sections:
         for part in section.parts:
             for piece in [part, *part.attachments]:
@@ -91,7 +96,11 @@ def assemble(case: CaseFolder, result: CheckResult, sections: list[Section], tot
     for section in sections:
         if section.parts:
             writer.set_page_label(
-                section.first_page - 1, section.parts[-1].last_page - 1, style="/D", prefix=section.letter, start=1
+                section.first_page - 1,
+                section.parts[-1].last_page - 1,
+                style=PageLabelStyle.DECIMAL,
+                prefix=section.letter,
+                start=1,
             )
 
     # outline: sections, then documents with their own outline beneath
@@ -121,8 +130,8 @@ def assemble(case: CaseFolder, result: CheckResult, sections: list[Section], tot
                 _add_outline(writer, piece.outline, offset, sub)
                 offset += piece.pages
 
-    when = source_date(case)
-    stamp = when.strftime("D:%Y%m%d%H%M%S+00'00'")
+    built = source_date(case)
+    stamp = built.strftime("D:%Y%m%d%H%M%S+00'00'")
     writer.add_metadata(
         {
             "/Title": f"Attendance referral bundle {case.case.case_id}",
@@ -174,7 +183,7 @@ def assemble(case: CaseFolder, result: CheckResult, sections: list[Section], tot
     return writer, manifest
 
 
-def _add_outline(writer, items: list, offset: int, parent) -> None:
+def _add_outline(writer: Any, items: list[OutlineItem], offset: int, parent: Any) -> None:
     for title, page, children in items:
         item = writer.add_outline_item(title=title, page_number=offset + page, parent=parent)
         _add_outline(writer, children, offset, item)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..case.load import Limits
 from ..case.validate import CaseFolder, validate_folder
@@ -118,7 +119,15 @@ def render_parts(
         part.pages = done.pages
 
 
-def lay_out_and_assemble(case, result, generated: Generated, renderer, draft, note, warnings):
+def lay_out_and_assemble(
+    case: CaseFolder,
+    result: CheckResult,
+    generated: Generated,
+    renderer: Renderer,
+    draft: bool,
+    note: Callable[[str], None],
+    warnings: list[str],
+) -> tuple[Any, int, dict[str, Any]]:
     """Settle the page numbers of the generated sections, render them, merge."""
     sections = generated.sections
     # The generated parts print page numbers, which depend on their own page counts:

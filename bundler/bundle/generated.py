@@ -85,7 +85,7 @@ def attendance_part(ctx_case: CaseFolder, result: CheckResult) -> Part:
     legend = [
         {
             "code": code,
-            "meaning": codes.lookup(code, dt.date(2025, 1, 6) if regime == "2024" else dt.date(2023, 1, 9)).meaning,
+            "meaning": (codes.CODES_2024 if regime == "2024" else codes.CODES_2006)[code].meaning,
             "regime": regime,
         }
         for code, regime in used
@@ -115,6 +115,11 @@ def attendance_part(ctx_case: CaseFolder, result: CheckResult) -> Part:
     )
 
 
+def _name(folder: CaseFolder, pid: str) -> str:
+    parent = folder.case.parent(pid)
+    return parent.name if parent else pid
+
+
 def chronology_rows(folder: CaseFolder, pages: dict[str, int], labels: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
     for doc in folder.documents:
@@ -129,7 +134,7 @@ def chronology_rows(folder: CaseFolder, pages: dict[str, int], labels: dict[str,
             }
         )
     for event in folder.events:
-        with_ = ", ".join(folder.case.parent(p).name if folder.case.parent(p) else p for p in event.with_)
+        with_ = ", ".join(_name(folder, p) for p in event.with_)
         summary = event.summary + (f" (with {with_})" if with_ else "") + (f" [{event.by}]" if event.by else "")
         rows.append(
             {

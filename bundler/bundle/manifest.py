@@ -29,7 +29,7 @@ def case_json(case: CaseFolder) -> str:
     return json.dumps(data, indent=1, sort_keys=True)
 
 
-def set_document_id(writer, case: CaseFolder, salt: bytes) -> None:
+def set_document_id(writer: Any, case: CaseFolder, salt: bytes) -> None:
     """A fixed document ID derived from the inputs, so the same case gives the same bytes."""
     from pypdf.generic import ArrayObject, ByteStringObject
 
@@ -78,7 +78,7 @@ def verify_bundle(pdf_path: str | os.PathLike[str], case_folder: str | os.PathLi
     return Verification(not messages, messages, manifest)
 
 
-def page_digest(page) -> str:
+def page_digest(page: Any) -> str:
     """sha256 of a page's decoded content stream(s): what a reader sees on the page."""
     contents = page.get_contents()
     data = contents.get_data() if contents is not None else b""

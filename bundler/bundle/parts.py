@@ -15,21 +15,23 @@ import io
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
 from .. import figures
 from ..case.load import Limits
-from ..case.models import EmailServed, HandServed
+from ..case.models import AnyDocument, Case, EmailServed, HandServed
 from ..case.validate import CaseDocument, CaseFolder
 from ..errors import BundleError
 from ..present.jinja import render
+from ..present.markdown import links_and_images, to_html
 from .convert import DOCX_BODY
-from .plan import Part
+from .plan import OutlineItem, Part
 from .render import RenderJob, css_url
 
 
-def render_page(template: str, **context) -> str:
+def render_page(template: str, **context: Any) -> str:
     """A bundle page from its template (templates/bundle/), with the bundle's stylesheet."""
     return render(f"bundle/{template}", css_url=css_url(), **context)
 
@@ -50,39 +52,30 @@ def _markdown_html(text: str, label: str) -> str:
     an image or link that names another scheme (file:, javascript:, data:) fails the
     build, naming the document, rather than being dropped silently.
     """
-    from markdown_it import MarkdownIt
-
     active = _ACTIVE_HTML.search(text)
     if active:
         line = text[: active.start()].count("\n") + 1
         raise BundleError(
             f"{label}: body line {line}: raw HTML <{active.group(1)}> is not allowed in a bundle document (it could fetch or embed files); remove it"
         )
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-    md.validateLink = lambda url: True  # judged below, so that a refusal is reported
-    tokens = md.parse(text)
-    for token in tokens:
-        for child in token.children or []:
-            if child.type == "image":
-                src = str(child.attrGet("src") or "")
-                if ":" in src.split("/", 1)[0] or src.startswith("/"):
-                    raise BundleError(f"{label}: refused image {src}: only files inside the case folder may be used")
-            elif child.type == "link_open":
-                href = str(child.attrGet("href") or "")
-                scheme = href.split(":", 1)[0].lower() if ":" in href.split("/", 1)[0] else ""
-                if scheme not in ("", "http", "https", "mailto", "tel"):
-                    raise BundleError(f"{label}: refused link {href}")
-    return md.renderer.render(tokens, md.options, {})
+    for kind, target in links_and_images(text):
+        if kind == "image" and (":" in target.split("/", 1)[0] or target.startswith("/")):
+            raise BundleError(f"{label}: refused image {target}: only files inside the case folder may be used")
+        if kind == "link":
+            scheme = target.split(":", 1)[0].lower() if ":" in target.split("/", 1)[0] else ""
+            if scheme not in ("", "http", "https", "mailto", "tel"):
+                raise BundleError(f"{label}: refused link {target}")
+    return to_html(text)
 
 
-def type_label(doc: CaseDocument) -> str:
+def type_label(doc: CaseDocument[AnyDocument]) -> str:
     meta = doc.meta
     kind = getattr(meta, "kind", None)
     base = meta.type.replace("_", " ")
     return f"{base} ({kind.value.replace('_', ' ')})" if kind is not None and hasattr(kind, "value") else base
 
 
-def _details(doc: CaseDocument, case) -> list[tuple[str, str]]:
+def _details(doc: CaseDocument[AnyDocument], case: Case) -> list[tuple[str, str]]:
     meta = doc.meta
     rows: list[tuple[str, str]] = []
 
@@ -90,8 +83,9 @@ def _details(doc: CaseDocument, case) -> list[tuple[str, str]]:
         parent = case.parent(pid)
         return f"{parent.name} ({pid})" if parent else pid
 
-    if getattr(meta, "to", None):
-        rows.append(("To", who(meta.to)))
+    to = getattr(meta, "to", None)
+    if to:
+        rows.append(("To", who(to)))
     served = getattr(meta, "served", None)
     if served is not None:
         text = served.method.replace("_", " ")
@@ -134,7 +128,7 @@ def _details(doc: CaseDocument, case) -> list[tuple[str, str]]:
     return rows
 
 
-def document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: Limits) -> Part:
+def document_part(doc: CaseDocument[AnyDocument], folder: CaseFolder, section: str, limits: Limits) -> Part:
     """The part for one document: a PDF kept as it is, or HTML to render (``part.job``)."""
     label = doc.path
     part = Part(key=doc.path, section=section, title=doc.meta.title, date=doc.meta.date, doc=doc)
@@ -165,6 +159,7 @@ def document_part(doc: CaseDocument, folder: CaseFolder, section: str, limits: L
     elif doc.kind == "docx":
         # converted in the render worker, and only when the part is not in the cache
         wrap(DOCX_BODY)
+        assert part.job is not None
         part.job = replace(part.job, docx=str(path))
     elif doc.kind == "image":
         _check_image(path, label)
@@ -240,7 +235,8 @@ def _eml_html(path: Path, label: str, limits: Limits) -> tuple[str, list[tuple[s
     images: list[str] = []
     for attachment in message.iter_attachments():
         name = attachment.get_filename() or "attachment"
-        data = attachment.get_payload(decode=True) or b""
+        payload = attachment.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
         if len(data) > limits.max_attachment_bytes:
             raise BundleError(f"{label}: attachment {name} is over the size limit")
         ctype = attachment.get_content_type()
@@ -263,11 +259,11 @@ def _eml_html(path: Path, label: str, limits: Limits) -> tuple[str, list[tuple[s
     return html, pdfs
 
 
-def outline_of(reader) -> list:
+def outline_of(reader: Any) -> list[OutlineItem]:
     """An embedded PDF's outline as [(title, page_offset, children)]."""
 
-    def walk(items) -> list:
-        out: list = []
+    def walk(items: Any) -> list[OutlineItem]:
+        out: list[OutlineItem] = []
         for item in items:
             if isinstance(item, list):
                 if out:
@@ -288,7 +284,7 @@ def outline_of(reader) -> list:
         return []
 
 
-def read_input_pdf(data: bytes, label: str):
+def read_input_pdf(data: bytes, label: str) -> Any:
     """Open a PDF from the case folder, refusing encrypted, corrupt or empty files."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError

@@ -14,7 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..case.models import Route
 
+#: an embedded PDF's outline entry: (title, page offset in the document, children)
+OutlineItem = tuple[str, int, list[Any]]
+
 if TYPE_CHECKING:
+    from ..case.models import AnyDocument
     from ..case.validate import CaseDocument
     from .render import RenderJob
 
@@ -61,8 +65,10 @@ class Part:
     pdf: bytes = b""
     pages: int = 0
     first_page: int = 0  # 1-based bundle page, assigned when laid out
-    doc: CaseDocument | None = None
-    outline: list = field(default_factory=list)  # embedded PDF's own outline: [(title, page_offset, children)]
+    doc: CaseDocument[AnyDocument] | None = None
+    outline: list[OutlineItem] = field(
+        default_factory=list
+    )  # embedded PDF's own outline: [(title, page_offset, children)]
     attachments: list[Part] = field(default_factory=list)  # e.g. an email's PDF attachments
     job: RenderJob | None = None  # HTML still to render (documents are rendered together)
     page_offset: int = 0  # where this part starts in ``pdf`` (a batch holds several parts)

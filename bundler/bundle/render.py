@@ -14,8 +14,10 @@ import io
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from ..errors import BundleError
@@ -31,13 +33,13 @@ def css_url() -> str:
 WARN_PAGES = 350
 
 
-def _fetcher_class():
+def _fetcher_class() -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    class Refused(FatalURLFetchingError):
+    class Refused(FatalURLFetchingError):  # type: ignore[misc]
         pass
 
-    class CaseFetcher(URLFetcher):
+    class CaseFetcher(URLFetcher):  # type: ignore[misc]
         """Serves only data: URLs and files under the allowed roots; refuses the rest."""
 
         def __init__(self, roots: list[Path], max_bytes: int):
@@ -46,7 +48,7 @@ def _fetcher_class():
             self.max_bytes = max_bytes
             self.refused: list[str] = []
 
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = url.split(":", 1)[0].lower()
             if scheme == "data":
                 if len(url) > self.max_bytes * 2:
@@ -203,7 +205,7 @@ def _join(parts: list[RenderedPart]) -> RenderedPart:
     return RenderedPart(buffer.getvalue(), page, tuple(starts))
 
 
-def _render_unit(unit) -> RenderedPart:
+def _render_unit(unit: BatchJob | RenderJob) -> RenderedPart:
     return _render_batch(unit) if isinstance(unit, BatchJob) else _render_job(unit)
 
 
@@ -220,12 +222,12 @@ class Renderer:
     def __init__(self, cache_dir: Path | None = None, workers: int | None = None):
         self.cache_dir = cache_dir
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
-        self._pool = None
+        self._pool: Any = None
 
     def __enter__(self) -> Renderer:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
@@ -250,7 +252,7 @@ class Renderer:
         atomic_write_text(folder / f"{key}.pages", json.dumps({"pages": part.pages, "starts": list(part.starts)}))
         atomic_write_bytes(folder / f"{key}.pdf", part.pdf)
 
-    def render(self, jobs: list) -> list[RenderedPart]:
+    def render(self, jobs: Sequence[BatchJob | RenderJob]) -> list[RenderedPart]:
         """Render RenderJobs and BatchJobs, in order."""
         keys = [job.cache_key() for job in jobs]
         results: list[RenderedPart | None] = [self._cached(k) for k in keys]
@@ -272,7 +274,7 @@ class Renderer:
         return results  # type: ignore[return-value]
 
 
-def _layout(html: str, *, label: str, case_root: Path | None, max_bytes: int):
+def _layout(html: str, *, label: str, case_root: Path | None, max_bytes: int) -> Any:
     """Lay out one HTML document with WeasyPrint through the safe fetcher.
 
     ``label`` names the document in errors. Anything the fetcher refuses fails the build.

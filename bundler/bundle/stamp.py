@@ -6,10 +6,12 @@ page's own content, wrapped so neither can change the other's graphics state.
 
 from __future__ import annotations
 
+from typing import Any
+
 STAMP_FONT = "/BundlerStamp"
 
 
-def stamp_page(writer, page, text: str, label: str, draft: bool) -> None:
+def stamp_page(writer: Any, page: Any, text: str, label: str, draft: bool) -> None:
     """Add the stamp in the visible area (CropBox), bottom right, on a white ground."""
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 

@@ -165,7 +165,7 @@ class _YamlReader:
         self.flagged: set[Path_] = set()
 
     def line(self, node: yaml.Node) -> int:
-        return node.start_mark.line + 1 + self.offset
+        return int(node.start_mark.line) + 1 + self.offset
 
     def problem(self, node: yaml.Node, path: Path_, message: str, hint: str = "") -> None:
         self.flagged.add(path)

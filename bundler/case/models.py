@@ -208,6 +208,11 @@ class Parent(Strict):
     def excluded(self) -> bool:
         return self.exclude is not None
 
+    @property
+    def exclusion_reason(self) -> str:
+        """Why the parent is excluded ('' when they are not)."""
+        return self.exclude.reason if self.exclude is not None else ""
+
 
 class Safeguarding(Strict):
     considered: StrictBool
@@ -283,7 +288,9 @@ class DocumentBase(Strict):
         return []
 
 
-class _Addressed(DocumentBase):
+class Addressed(DocumentBase):
+    """A letter, email or notice: written to one parent, and served on them."""
+
     to: ParentId
     served: Served | None = None
 
@@ -292,11 +299,11 @@ class _Addressed(DocumentBase):
         return [self.to]
 
 
-class Letter(_Addressed):
+class Letter(Addressed):
     type: Literal["letter"]
 
 
-class EmailDocument(_Addressed):
+class EmailDocument(Addressed):
     type: Literal["email"]
 
 
@@ -334,7 +341,7 @@ class Contract(DocumentBase):
         return list(self.parents)
 
 
-class Notice(_Addressed):
+class Notice(Addressed):
     type: Literal["notice"]
     kind: NoticeKind
     monitoring_weeks: Annotated[int, Field(ge=1, le=52, strict=True)] | None = None

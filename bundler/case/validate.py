@@ -10,15 +10,17 @@ that span files: parent ids, excluded parents, duplicate and unknown register ma
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import Problem
 from . import codes
@@ -27,6 +29,7 @@ from .load import (
     EVENTS_FILE,
     REGISTER_FILE,
     Limits,
+    Path_,
     RawCase,
     RawDocument,
     SourceFile,
@@ -39,25 +42,29 @@ from .models import (
     DOCUMENT_TYPES,
     AnyDocument,
     Case,
+    DocumentBase,
     Event,
     RegisterEntry,
 )
 
+#: the type of a document's front matter (``CaseDocument[Notice]`` holds a notice)
+M_co = TypeVar("M_co", bound=DocumentBase, covariant=True)
 
-@dataclass
-class CaseDocument:
+
+@dataclass(frozen=True)
+class CaseDocument(Generic[M_co]):
     """A validated document: where it is, what kind of file, and what it says it is."""
 
     path: str
     kind: str  # markdown | pdf | docx | eml | image
-    meta: AnyDocument
+    meta: M_co
     meta_file: str  # the Markdown file itself, or the sidecar
     line: int  # line of the front matter's first field
     body: str | None = None
     body_line: int = 1
     source: YamlSource | None = field(default=None, repr=False, compare=False)
 
-    def line_of(self, path: tuple) -> int | None:
+    def line_of(self, path: tuple[str | int, ...]) -> int | None:
         """The line of a front-matter field in the user's file."""
         return self.source.line_for(path) if self.source else self.line
 
@@ -69,12 +76,12 @@ class CaseFolder:
     root: Path
     case: Case
     events: list[Event]
-    documents: list[CaseDocument]
+    documents: list[CaseDocument[AnyDocument]]
     register: list[RegisterEntry]
     files: list[SourceFile] = field(default_factory=list)
 
     @property
-    def as_of(self):
+    def as_of(self) -> dt.date:
         return self.case.referral.date
 
 
@@ -116,7 +123,7 @@ def validate_raw(raw: RawCase) -> ValidationResult:
     )
 
 
-def _problem_order(p: Problem) -> tuple:
+def _problem_order(p: Problem) -> tuple[int, str, int, str, str]:
     rank = {CASE_FILE: 0, REGISTER_FILE: 1, EVENTS_FILE: 2}
     return (rank.get(p.file, 3), p.file, p.line or 0, p.field, p.message)
 
@@ -135,7 +142,7 @@ def _model(source: YamlSource, model: type[BaseModel], problems: list[Problem], 
         return None
 
 
-def _problems_from(exc: ValidationError, source: YamlSource, prefix: str = "", base: tuple = ()) -> list[Problem]:
+def _problems_from(exc: ValidationError, source: YamlSource, prefix: str = "", base: Path_ = ()) -> list[Problem]:
     out = []
     for err in exc.errors(include_url=False):
         path = _data_path(source.data, base, err["loc"])
@@ -150,7 +157,7 @@ def _problems_from(exc: ValidationError, source: YamlSource, prefix: str = "", b
     return out
 
 
-def _data_path(data: Any, base: tuple, loc: Iterable) -> tuple:
+def _data_path(data: Any, base: Path_, loc: Iterable[str | int]) -> Path_:
     """Map pydantic's ``loc`` to a path in the YAML data.
 
     Pydantic puts the tag of a discriminated union (``letter``, ``email``) and
@@ -159,8 +166,8 @@ def _data_path(data: Any, base: tuple, loc: Iterable) -> tuple:
     """
     node = data
     for part in base:
-        node = node[part] if isinstance(node, (dict, list)) else None
-    path: list = []
+        node = node[part] if isinstance(node, dict | list) else None  # type: ignore[index]
+    path: list[str | int] = []
     for part in loc:
         if isinstance(node, dict) and part in node:
             path.append(part)
@@ -181,14 +188,14 @@ def _is_tag(part: str) -> bool:
     return part in _TAGS or part.startswith("function-") or "[" in part
 
 
-def _value(err: dict) -> str:
+def _value(err: ErrorDetails) -> str:
     value = err.get("input")
     if isinstance(value, (dict, list)):
         return ""
     return f"'{value}' "
 
 
-def _message(err: dict, field_path: str) -> tuple[str, str]:
+def _message(err: ErrorDetails, field_path: str) -> tuple[str, str]:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "missing":
@@ -289,7 +296,7 @@ def _item_problems(exc: ValidationError, source: YamlSource, index: int) -> list
     return out
 
 
-def _document(raw: RawDocument, problems: list[Problem]) -> CaseDocument | None:
+def _document(raw: RawDocument, problems: list[Problem]) -> CaseDocument[AnyDocument] | None:
     source = raw.meta
     if source is None:
         return None
@@ -339,15 +346,15 @@ REGISTER_ADAPTER: TypeAdapter[list[RegisterEntry]] = TypeAdapter(list[RegisterEn
 
 def _register(raw: RawCase, problems: list[Problem]) -> list[RegisterEntry]:
     entries: list[RegisterEntry] = []
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[dt.date, str], int] = {}
     rows = [{k: (v if v != "" else None) for k, v in row.cells.items()} for row in raw.register_rows]
     # one call into pydantic for the whole register; row by row only to find the bad rows
     try:
-        parsed: list[RegisterEntry | None] = REGISTER_ADAPTER.validate_python(rows)
+        parsed: list[RegisterEntry | None] = list(REGISTER_ADAPTER.validate_python(rows))
     except ValidationError as exc:
-        bad: dict[int, list] = {}
+        bad: dict[int, list[ErrorDetails]] = {}
         for err in exc.errors(include_url=False):
-            bad.setdefault(err["loc"][0], []).append(err)
+            bad.setdefault(int(err["loc"][0]), []).append(err)
         parsed = []
         for i, cells in enumerate(rows):
             if i not in bad:
@@ -408,9 +415,7 @@ def _register(raw: RawCase, problems: list[Problem]) -> list[RegisterEntry]:
     return entries
 
 
-def _in_regime(regime: str):
-    import datetime as dt
-
+def _in_regime(regime: str) -> dt.date:
     return dt.date(2025, 1, 6) if regime == "2024" else dt.date(2023, 1, 9)
 
 
@@ -421,8 +426,9 @@ def _cross_checks(raw: RawCase) -> list[Problem]:
     """Checks that span files, made on the raw data so that a file with a schema
     problem still has its parent ids checked (every problem in one run)."""
     out: list[Problem] = []
-    parents = raw.case.data.get("parents") if raw.case and isinstance(raw.case.data, dict) else None
-    if not isinstance(parents, list):
+    case = raw.case
+    parents = case.data.get("parents") if case and isinstance(case.data, dict) else None
+    if case is None or not isinstance(parents, list):
         return out
     ids: list[str] = []
     excluded: dict[str, str] = {}
@@ -434,7 +440,7 @@ def _cross_checks(raw: RawCase) -> list[Problem]:
             out.append(
                 Problem(
                     CASE_FILE,
-                    raw.case.line_for(("parents", i, "id")),
+                    case.line_for(("parents", i, "id")),
                     f"parents[{i}].id",
                     f"parent id '{pid}' is used twice",
                 )
@@ -444,7 +450,7 @@ def _cross_checks(raw: RawCase) -> list[Problem]:
             excluded[pid] = str(parent["exclude"].get("reason") or "no reason given")
     known = set(ids)
 
-    def check(source: YamlSource, base: tuple, prefix: str) -> None:
+    def check(source: YamlSource, base: Path_, prefix: str) -> None:
         item = source.data
         for part in base:
             item = item[part]
@@ -452,7 +458,7 @@ def _cross_checks(raw: RawCase) -> list[Problem]:
             return
         for name in ("to", "with", "invited", "attended", "parents", "offered_to", ("served", "recipient")):
             path = name if isinstance(name, tuple) else (name,)
-            value = item
+            value: Any = item
             for part in path:
                 value = value.get(part) if isinstance(value, dict) else None
             values = value if isinstance(value, list) else [value]

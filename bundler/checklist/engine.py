@@ -18,18 +18,33 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from ..case.models import Event, EventKind, HandServed, Notice, NoticeKind, Parent, Route
+from ..case.codes import AttendanceCode
+from ..case.models import (
+    Addressed,
+    DocumentBase,
+    Event,
+    EventKind,
+    HandServed,
+    Notice,
+    NoticeKind,
+    Parent,
+    RegisterEntry,
+    Route,
+)
 from ..case.validate import CaseDocument, CaseFolder
 from ..register import attendance
 from ..register.calendar import months_before
 from .profiles import Profile, Settings
 from .text import RuleText, rule_texts, section_titles
+
+#: a kind of document (a model class), for ``Context.docs``
+D = TypeVar("D", bound=DocumentBase)
 
 
 class Status(StrEnum):
@@ -195,7 +210,7 @@ def sections() -> dict[str, str]:
 # ----------------------------------------------------------------------- context
 
 
-def doc_evidence(doc: CaseDocument) -> Evidence:
+def doc_evidence(doc: CaseDocument[DocumentBase]) -> Evidence:
     return Evidence("document", doc.path, f"{doc.meta.title} ({doc.meta.date.isoformat()})", doc.meta.date)
 
 
@@ -235,11 +250,11 @@ def marks_evidence(label: str, marks: Iterable[Any]) -> Evidence:
     )
 
 
-def served_label(doc: CaseDocument) -> str:
-    served = getattr(doc.meta, "served", None)
+def served_label(doc: CaseDocument[Addressed]) -> str:
+    served = doc.meta.served
     if served is None:
         return "no record of service"
-    return served.method.replace("_", " ")
+    return str(served.method).replace("_", " ")
 
 
 class Context:
@@ -269,28 +284,29 @@ class Context:
         return f"{parent.name} ({pid})" if parent else pid
 
     # documents and events
-    def docs(self, *types: type) -> list[CaseDocument]:
-        return [d for d in self.folder.documents if isinstance(d.meta, types)]
+    def docs(self, kind: type[D]) -> list[CaseDocument[D]]:
+        """The documents whose front matter is of ``kind`` (a model class)."""
+        return [cast("CaseDocument[D]", d) for d in self.folder.documents if isinstance(d.meta, kind)]
 
     @cached_property
-    def written(self) -> list[CaseDocument]:
+    def written(self) -> list[CaseDocument[Addressed]]:
         """Letters, emails and notices: written communication to one parent."""
-        return [d for d in self.folder.documents if d.meta.type in ("letter", "email", "notice")]
+        return self.docs(Addressed)
 
     def events(self, *kinds: EventKind) -> list[tuple[int, Event]]:
         return [(i, e) for i, e in enumerate(self.folder.events) if e.kind in kinds]
 
-    def received_by(self, doc: CaseDocument, pid: str) -> bool:
+    def received_by(self, doc: CaseDocument[Addressed], pid: str) -> bool:
         """The document was addressed to ``pid`` and served on them (a hand delivery
         counts only when that parent took it)."""
         meta = doc.meta
-        if getattr(meta, "to", None) != pid or getattr(meta, "served", None) is None:
+        if meta.to != pid or meta.served is None:
             return False
         if isinstance(meta.served, HandServed):
             return meta.served.recipient == pid
         return True
 
-    def formal_notices(self) -> list[CaseDocument]:
+    def formal_notices(self) -> list[CaseDocument[Notice]]:
         return [d for d in self.docs(Notice) if d.meta.kind in FORMAL_NOTICES]
 
     @cached_property
@@ -337,7 +353,9 @@ class Context:
             return self.register
         return self.register.between(*self.offence_period)
 
-    def marks_with_codes(self, register: attendance.Register | None = None):
+    def marks_with_codes(
+        self, register: attendance.Register | None = None
+    ) -> Iterator[tuple[attendance.Mark, AttendanceCode]]:
         register = self.register if register is None else register
         return zip(register.marks, register.codes)
 
@@ -355,7 +373,7 @@ class Context:
         return count
 
     @cached_property
-    def raw_marks(self):
+    def raw_marks(self) -> list[RegisterEntry]:
         """Register rows (with history columns) up to the referral date, in order."""
         return [r for r in self.folder.register if r.date <= self.as_of]
 
@@ -431,7 +449,7 @@ def check_case(case: CaseFolder, profile: Profile) -> CheckResult:
             continue
         for parent in ctx.case.parents:
             if parent.excluded != rule_.for_excluded:
-                why = f"excluded ({parent.exclude.reason})" if parent.excluded else "not excluded"
+                why = f"excluded ({parent.exclusion_reason})" if parent.excluded else "not excluded"
                 o = na(f"{parent.name} is {why}.")
             else:
                 o = rule_.check(ctx, parent)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..case.load import parse_yaml
-from ..errors import BundlerError, UsageError
+from ..errors import BundlerError, Problem, UsageError
 
 NATIONAL = "national-2024"
 
@@ -120,7 +121,7 @@ class Profile(BaseModel):
     settings: Settings
 
 
-def _profile_dir():
+def _profile_dir() -> Traversable:
     return resources.files("bundler").joinpath("data", "profiles")
 
 
@@ -129,7 +130,7 @@ def known_profiles() -> list[str]:
 
 
 def _read(text: str, label: str) -> ProfileFile:
-    problems: list = []
+    problems: list[Problem] = []
     source = parse_yaml(text, label, problems)
     if problems or source is None:
         raise ProfileError("; ".join(str(p) for p in problems) or f"{label}: empty profile")

@@ -8,6 +8,7 @@ bad case. Many cases are checked on every core, in order.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,9 +53,9 @@ def check_folder(
         validation = validate_folder(path, limits)
     except BundlerError as exc:
         return CaseCheck(path, error=str(exc))
-    if not validation.valid:
-        return CaseCheck(path, problems=validation.problems)
     case = validation.case
+    if case is None:
+        return CaseCheck(path, problems=validation.problems)
     try:
         chosen = load_profile(profile or case.case.referral.profile)
     except BundlerError as exc:
@@ -89,8 +90,8 @@ def check_folders(
     profile: str | None = None,
     limits: Limits | None = None,
     workers: int | None = None,
-    transform=None,
-):
+    transform: Callable[[CaseCheck], Any] | None = None,
+) -> Iterator[Any]:
     """Check many case folders, yielding results in order; on every core when there are many.
 
     Memory stays flat in the number of cases: each case is loaded, checked and

@@ -68,35 +68,36 @@ def _written_to_each(ctx: Context, parent: Parent) -> Outcome:
 @rule("S444-12", title="Excluded parents", for_excluded=True)
 def _excluded(ctx: Context, parent: Parent) -> Outcome:
     to_them = [d for d in ctx.folder.documents if parent.id in d.meta.recipients]
-    evidence = field_evidence(f"parents[{ctx.case.parents.index(parent)}].exclude.reason", parent.exclude.reason)
+    reason = parent.exclusion_reason
+    evidence = field_evidence(f"parents[{ctx.case.parents.index(parent)}].exclude.reason", reason)
     if to_them:
         return bad(
             Status.fail,
-            f"{parent.name} is excluded ({parent.exclude.reason}) but {len(to_them)} document(s) name them.",
+            f"{parent.name} is excluded ({reason}) but {len(to_them)} document(s) name them.",
             f"Remove {parent.name} ({parent.id}) from these documents, or review the exclusion.",
             evidence,
             *(doc_evidence(d) for d in to_them),
         )
     else:
-        return ok(f"Excluded: {parent.exclude.reason}. No document is addressed to them.", evidence)
+        return ok(f"Excluded: {reason}. No document is addressed to them.", evidence)
 
 
 @rule("S444-13", title="Hand deliveries to the right parent")
 def _handed_to_addressee(ctx: Context) -> Outcome:
-    handed = [d for d in ctx.written if isinstance(getattr(d.meta, "served", None), HandServed)]
-    wrong = [d for d in handed if d.meta.served.recipient and d.meta.served.recipient != d.meta.to]
+    handed = [(d, d.meta.served) for d in ctx.written if isinstance(d.meta.served, HandServed)]
+    wrong = [(d, s.recipient) for d, s in handed if s.recipient and s.recipient != d.meta.to]
     if wrong:
         details = "; ".join(
-            f"{d.path} addressed to {ctx.parent_label(d.meta.to)} was handed to {ctx.parent_label(d.meta.served.recipient)}"
-            for d in wrong
+            f"{d.path} addressed to {ctx.parent_label(d.meta.to)} was handed to {ctx.parent_label(recipient)}"
+            for d, recipient in wrong
         )
-        first = wrong[0].meta
+        first = wrong[0][0].meta
         return bad(
             Status.fail,
             f"{len(wrong)} document(s) were handed to a parent other than the one they are addressed to: {details}.",
             f"Serve each of these again on the parent it is addressed to (e.g. hand it to {ctx.parent_label(first.to)} in person or send it by first-class post) and record the service.",
-            *(doc_evidence(d) for d in wrong),
+            *(doc_evidence(d) for d, _ in wrong),
         )
     if not handed:
         return ok("No document was handed over in person.")
-    return ok(f"All {len(handed)} hand deliveries were to the parent addressed.", *(doc_evidence(d) for d in handed))
+    return ok(f"All {len(handed)} hand deliveries were to the parent addressed.", *(doc_evidence(d) for d, _ in handed))

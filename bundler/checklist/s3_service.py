@@ -6,7 +6,7 @@ gives an ``Outcome``; the rule's routes, severity and wording come from the chec
 
 from __future__ import annotations
 
-from ..case.models import EmailServed, HandServed, Parent, PostServed
+from ..case.models import Addressed, EmailServed, HandServed, Parent, PostServed
 from ..case.validate import CaseDocument
 from .engine import Context, Outcome, Status, bad, doc_evidence, ok, rule
 
@@ -29,30 +29,32 @@ def _service_recorded(ctx: Context) -> Outcome:
     return ok(f"All {len(ctx.written)} letters, emails and notices record their service.")
 
 
-def _emailed(ctx: Context) -> list[CaseDocument]:
-    return [d for d in ctx.written if isinstance(d.meta.served, EmailServed)]
+def _emailed(ctx: Context) -> list[tuple[CaseDocument[Addressed], EmailServed]]:
+    """Every document served by email, with its service record."""
+    return [(d, d.meta.served) for d in ctx.written if isinstance(d.meta.served, EmailServed)]
 
 
 @rule("S444-31", title="Emails to the parent's own address", settings=("read_receipt_missing",))
 def _email_addresses(ctx: Context) -> Outcome:
     emails = _emailed(ctx)
-    wrong, no_receipt = [], []
-    for d in emails:
+    wrong: list[tuple[CaseDocument[Addressed], EmailServed]] = []
+    no_receipt: list[CaseDocument[Addressed]] = []
+    for d, served in emails:
         parent = ctx.case.parent(d.meta.to)
         recorded = (parent.email or "").lower() if parent else ""
-        if d.meta.served.address.lower() != recorded:
-            wrong.append(d)
-        elif d.meta.served.read_receipt == "none":
+        if served.address.lower() != recorded:
+            wrong.append((d, served))
+        elif served.read_receipt == "none":
             no_receipt.append(d)
     if wrong:
-        d = wrong[0]
+        d, served = wrong[0]
         parent = ctx.case.parent(d.meta.to)
         recorded = parent.email if parent and parent.email else "no email address"
         return bad(
             Status.fail,
-            f"{len(wrong)} email(s) went to an address other than the one recorded for the parent: e.g. {d.path} went to {d.meta.served.address}, but case.yaml records {recorded} for {ctx.parent_label(d.meta.to)}.",
+            f"{len(wrong)} email(s) went to an address other than the one recorded for the parent: e.g. {d.path} went to {served.address}, but case.yaml records {recorded} for {ctx.parent_label(d.meta.to)}.",
             "Confirm each parent's own email address, record it in case.yaml, and send the correspondence again to that address (or by first-class post).",
-            *(doc_evidence(d) for d in wrong),
+            *(doc_evidence(d) for d, _ in wrong),
         )
     if no_receipt:
         status = Status(ctx.settings.read_receipt_missing)
@@ -68,7 +70,7 @@ def _email_addresses(ctx: Context) -> Outcome:
         return ok("No correspondence was served by email.")
     return ok(
         f"All {len(emails)} emails went to the parent's recorded address with a read receipt requested.",
-        *(doc_evidence(d) for d in emails),
+        *(doc_evidence(d) for d, _ in emails),
     )
 
 
@@ -87,27 +89,26 @@ def shared_mailbox_reason(address: str, parents: list[Parent]) -> str | None:
 @rule("S444-32", title="No shared household mailboxes")
 def _shared_mailbox(ctx: Context) -> Outcome:
     flagged = []
-    for d in _emailed(ctx):
-        reason = shared_mailbox_reason(d.meta.served.address, ctx.case.parents)
+    for d, served in _emailed(ctx):
+        reason = shared_mailbox_reason(served.address, ctx.case.parents)
         if reason:
-            flagged.append((d, reason))
+            flagged.append((d, served.address, reason))
     if flagged:
-        d, reason = flagged[0]
+        d, address, reason = flagged[0]
         return bad(
             Status.warn,
-            f"{len(flagged)} email(s) went to an address that looks shared by the household: {d.meta.served.address} ({reason}).",
+            f"{len(flagged)} email(s) went to an address that looks shared by the household: {address} ({reason}).",
             f"Ask {ctx.parent_label(d.meta.to)} for an email address of their own, or serve by first-class post; another member of the household could read or delete a shared mailbox.",
-            *(doc_evidence(d) for d, _ in flagged),
+            *(doc_evidence(d) for d, _, _ in flagged),
         )
     return ok("No email went to an address that looks shared.")
 
 
 @rule("S444-33", title="Hand deliveries logged")
 def _hand_log(ctx: Context) -> Outcome:
-    handed = [d for d in ctx.written if isinstance(d.meta.served, HandServed)]
+    handed = [(d, d.meta.served) for d in ctx.written if isinstance(d.meta.served, HandServed)]
     incomplete = []
-    for d in handed:
-        s = d.meta.served
+    for d, s in handed:
         missing = [
             name
             for name, value in (("handed_at", s.handed_at), ("handed_by", s.handed_by), ("recipient", s.recipient))
@@ -125,7 +126,7 @@ def _hand_log(ctx: Context) -> Outcome:
         )
     if not handed:
         return ok("No document was handed over in person.")
-    return ok(f"All {len(handed)} hand deliveries are logged.", *(doc_evidence(d) for d in handed))
+    return ok(f"All {len(handed)} hand deliveries are logged.", *(doc_evidence(d) for d, _ in handed))
 
 
 @rule("S444-34", title="First-class or recorded post")

@@ -7,6 +7,7 @@ gives an ``Outcome``; the rule's routes, severity and wording come from the chec
 from __future__ import annotations
 
 from ..case.models import (
+    DocumentBase,
     EventKind,
     Medical,
     Meeting,
@@ -21,14 +22,14 @@ from ..case.validate import CaseDocument
 from .engine import Context, Outcome, Status, bad, contact_dates, doc_evidence, event_evidence, na, ok, rule
 
 
-def _support_offered(ctx: Context) -> list[CaseDocument]:
+def _support_offered(ctx: Context) -> list[CaseDocument[Support]]:
     return [d for d in ctx.docs(Support) if d.meta.status != SupportStatus.not_offered]
 
 
 @rule("S444-40", title="Support before formal action")
 def _support_first(ctx: Context) -> Outcome:
     cutoff = ctx.first_formal_notice or ctx.as_of
-    before = [d for d in _support_offered(ctx) if d.meta.date <= cutoff]
+    before: list[CaseDocument[DocumentBase]] = [d for d in _support_offered(ctx) if d.meta.date <= cutoff]
     before += [d for d in ctx.docs(Meeting) if d.meta.actions and d.meta.date <= cutoff]
     when = (
         f"before the first formal notice ({cutoff.isoformat()})" if ctx.first_formal_notice else "before the referral"
@@ -106,7 +107,7 @@ def _send(ctx: Context) -> Outcome:
         needs.append("medical needs")
     if not needs:
         return na("The pupil has no recorded SEND or medical needs.")
-    reviews = [
+    reviews: list[CaseDocument[DocumentBase]] = [
         d
         for d in ctx.docs(Support)
         if d.meta.kind in (SupportKind.send_review, SupportKind.school_nurse)

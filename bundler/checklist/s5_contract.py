@@ -23,7 +23,7 @@ def _contract(ctx: Context) -> Outcome:
         )
     if contracts:
         return ok(
-            "No contract was offered, for a recorded reason: " + contracts[0].meta.rationale,
+            f"No contract was offered, for a recorded reason: {contracts[0].meta.rationale}",
             *(doc_evidence(d) for d in contracts),
         )
     return bad(

@@ -11,6 +11,7 @@ import datetime as dt
 from ..case.models import (
     Decision,
     DecisionKind,
+    DocumentBase,
     EventKind,
     Meeting,
     MeetingKind,
@@ -18,6 +19,7 @@ from ..case.models import (
     PenaltyNotice,
     WitnessStatement,
 )
+from ..case.validate import CaseDocument
 from .engine import (
     ROUTE_GROUPS,
     Context,
@@ -53,7 +55,7 @@ def _eso(ctx: Context) -> Outcome:
 
 @rule("S444-81", title="Parent knew and failed to act")
 def _knowledge(ctx: Context, parent: Parent) -> Outcome:
-    known = [d for d in ctx.written if ctx.received_by(d, parent.id)]
+    known: list[CaseDocument[DocumentBase]] = [d for d in ctx.written if ctx.received_by(d, parent.id)]
     known += [d for d in ctx.docs(Meeting) if parent.id in d.meta.attended]
     known.sort(key=lambda d: d.meta.date)
     if not known:
@@ -124,20 +126,17 @@ def _overlap(ctx: Context) -> Outcome:
     if period is None or not notices:
         return ok("No earlier penalty notice is on record.")
     overlapping = [
-        d
+        (d, start, end)
         for d in notices
-        if d.meta.period_start
-        and d.meta.period_end
-        and d.meta.period_start <= period[1]
-        and d.meta.period_end >= period[0]
+        if (start := d.meta.period_start) and (end := d.meta.period_end) and start <= period[1] and end >= period[0]
     ]
     if overlapping:
-        d = overlapping[0]
+        d, start, end = overlapping[0]
         return bad(
             Status.fail,
-            f"The offence period ({period[0].isoformat()} to {period[1].isoformat()}) overlaps the period of an earlier penalty notice ({d.meta.period_start.isoformat()} to {d.meta.period_end.isoformat()}, {d.path}).",
-            f"Start the offence period after {max(x.meta.period_end for x in overlapping).isoformat()} (referral.offence_period in case.yaml): the same absence cannot be punished twice.",
-            *(doc_evidence(x) for x in overlapping),
+            f"The offence period ({period[0].isoformat()} to {period[1].isoformat()}) overlaps the period of an earlier penalty notice ({start.isoformat()} to {end.isoformat()}, {d.path}).",
+            f"Start the offence period after {max(e for _, _, e in overlapping).isoformat()} (referral.offence_period in case.yaml): the same absence cannot be punished twice.",
+            *(doc_evidence(x) for x, _, _ in overlapping),
         )
     return ok(
         f"The offence period does not overlap the {len(notices)} earlier penalty notice(s).",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -52,7 +53,7 @@ def letter(
     case_folder: Path,
     parents: tuple[str, ...],
     all_parents: bool,
-    on,
+    on: dt.datetime,
     serve: str | None,
     monitoring_weeks: int | None,
     pdf_dir: Path | None,

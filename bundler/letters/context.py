@@ -16,9 +16,20 @@ from typing import Any
 
 from .. import figures
 from ..case import codes
-from ..case.models import Contract, ContractStatus, Leave, Meeting, MeetingKind, Parent, Plan, Support, SupportStatus
+from ..case.models import (
+    Contract,
+    ContractStatus,
+    Leave,
+    Meeting,
+    MeetingKind,
+    Parent,
+    Person,
+    Plan,
+    Support,
+    SupportStatus,
+)
 from ..case.validate import CaseFolder
-from ..checklist.profiles import Profile, load_profile
+from ..checklist.profiles import Profile, Settings, load_profile
 from ..present.markdown import Placeholder
 from ..register import attendance
 from ..register.calendar import add_school_days, add_weeks, is_school_day, school_year_start
@@ -75,7 +86,7 @@ def _lines(address: str | None) -> list[str]:
     return [part.strip() for part in (address or "").split(",") if part.strip()]
 
 
-def _person(person) -> dict[str, Any] | None:
+def _person(person: Person | None) -> dict[str, Any] | None:
     if person is None:
         return None
     return {"name": person.name, "role": person.role or ""}
@@ -99,7 +110,7 @@ def case_profile(folder: CaseFolder) -> Profile:
     return load_profile(folder.case.referral.profile)
 
 
-def _window(register: attendance.Register, settings, on: dt.date) -> dict[str, Any]:
+def _window(register: attendance.Register, settings: Settings, on: dt.date) -> dict[str, Any]:
     """The latest window meeting the threshold; failing one, the last ``window_weeks``
     school weeks, so a letter can say how far from the threshold the pupil is."""
     start = settings.threshold_counts_from
@@ -110,6 +121,9 @@ def _window(register: attendance.Register, settings, on: dt.date) -> dict[str, A
         start=start,
         end=on,
     )
+    first: dt.date | None
+    last: dt.date | None
+    marks: tuple[attendance.Mark, ...]
     if windows:
         latest = windows[-1]
         first, last, weeks, marks = latest.first_day, latest.last_day, latest.weeks, latest.sessions
@@ -118,7 +132,9 @@ def _window(register: attendance.Register, settings, on: dt.date) -> dict[str, A
         if recent:
             first, last, weeks = recent[0].first_day, recent[-1].last_day, len(recent)
             marks = tuple(
-                m for m, c in zip(register.marks, register.codes) if c.is_unauthorised and first <= m.date <= last
+                m
+                for m, c in zip(register.marks, register.codes)
+                if c.is_unauthorised and recent[0].first_day <= m.date <= recent[-1].last_day
             )
         else:
             first = last = None

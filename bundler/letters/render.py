@@ -287,7 +287,7 @@ def template_inputs(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The values the school supplied (placeholders for the rest), and leave dates apart."""
     supplied = dict(inputs or {})
-    dated = [n for n in ("meeting_date", "reply_by", "review_date") if n in template.needs]
+    dated: list[str] = [n for n in ("meeting_date", "reply_by", "review_date") if n in template.needs]
     if "leave" in template.needs:
         dated += ["leave_start", "leave_end"]
     allowed = {i.name for i in template.inputs} | set(dated)
@@ -299,7 +299,7 @@ def template_inputs(
     for key in dated:
         if key in supplied and not isinstance(supplied[key], dt.date):
             raise LetterError(f"{key} must be a date, not {supplied[key]!r}")
-    leave_dates = {key: supplied.pop(key) for key in ("leave_start", "leave_end") if key in supplied}
+    leave_dates: dict[str, Any] = {key: supplied.pop(key) for key in ("leave_start", "leave_end") if key in supplied}
     for item in template.inputs:
         if item.name not in supplied:
             supplied[item.name] = item.default if item.default is not None else Placeholder(item.label)

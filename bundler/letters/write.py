@@ -98,7 +98,7 @@ def write_letters(
                 "choose a folder outside the case's documents"
             )
 
-    options = {"monitoring_weeks": monitoring_weeks, "inputs": inputs, "holidays": tuple(holidays)}
+    options: dict[str, Any] = {"monitoring_weeks": monitoring_weeks, "inputs": inputs, "holidays": tuple(holidays)}
     if template.addressed == "parent":
         if not ids:
             raise LetterError(

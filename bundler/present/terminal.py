@@ -6,12 +6,14 @@ Takes report data; prints to a rich console (stdout, or stderr for progress).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from rich.console import Console
 from rich.table import Table
 
 from .. import figures
+from ..checklist.run import CaseCheck
 from .report import grouped
 
 _PERIOD_TITLES = {
@@ -31,7 +33,7 @@ def print_stats(report: dict[str, Any], console: Console | None = None) -> None:
     table.add_column("")
     for key in report["periods"]:
         table.add_column(_PERIOD_TITLES.get(key, key), justify="right")
-    rows = [
+    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
         ("From", lambda p: p["start"] or "-"),
         ("To", lambda p: p["end"]),
         ("Possible sessions", lambda p: str(p["possible"])),
@@ -68,7 +70,7 @@ def print_stats(report: dict[str, Any], console: Console | None = None) -> None:
 _STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "info": "cyan", "not_applicable": "dim"}
 
 
-def print_check(check, console: Console | None = None) -> None:
+def print_check(check: CaseCheck, console: Console | None = None) -> None:
     """The findings of one case, grouped by section, fails first."""
     console = console or Console()
     if check.result is None:
@@ -178,7 +180,7 @@ class Progress:
             return lambda: bar.advance(task)
         return lambda: None
 
-    def __exit__(self, *exc: object) -> bool:
+    def __exit__(self, *exc: object) -> Literal[False]:
         if self.bar is not None:
             self.bar.stop()
         return False
@@ -201,7 +203,7 @@ class Status:
             return lambda message: status.update(message)
         return lambda message: None
 
-    def __exit__(self, *exc: object) -> bool:
+    def __exit__(self, *exc: object) -> Literal[False]:
         if self.status is not None:
             self.status.stop()
         return False

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from datetime import date as _Date  # a field below is called "date"
 from decimal import Decimal
 from fractions import Fraction
 from itertools import accumulate
@@ -89,7 +90,7 @@ class Mark:
     minutes_late: int | None = None
 
     @property
-    def sort_key(self) -> tuple[date, int]:
+    def sort_key(self) -> tuple[_Date, int]:
         """Register order: by date, the morning session before the afternoon."""
         return (self.date, _SESSION_ORDER[self.session])
 
