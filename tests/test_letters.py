@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bundler.case.load import parse_yaml, split_front_matter
+from bundler.case.load import split_front_matter
 from bundler.case.models import DOCUMENT_ADAPTER, Route
+from bundler.case.strict_yaml import parse_yaml
 from bundler.case.templates import template_names
 from bundler.case.validate import CaseFolder, validate_folder
 from bundler.letters import (

@@ -29,12 +29,9 @@ from .load import (
     EVENTS_FILE,
     REGISTER_FILE,
     Limits,
-    Path_,
     RawCase,
     RawDocument,
     SourceFile,
-    YamlSource,
-    format_path,
     load_case,
 )
 from .models import (
@@ -46,6 +43,7 @@ from .models import (
     Event,
     RegisterEntry,
 )
+from .strict_yaml import Path_, YamlSource, format_path
 
 #: the type of a document's front matter (``CaseDocument[Notice]`` holds a notice)
 M_co = TypeVar("M_co", bound=DocumentBase, covariant=True)

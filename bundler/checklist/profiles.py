@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..case.load import parse_yaml
+from ..case.strict_yaml import parse_yaml
 from ..errors import BundlerError, Problem, UsageError
 
 NATIONAL = "national-2024"
