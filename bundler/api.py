@@ -370,7 +370,10 @@ def reference() -> dict[str, Any]:
 
 def clear_caches() -> None:
     """Forget cached templates and profiles (a long-running process, e.g. ``mkdocs
-    serve``, then sees edited template and profile files)."""
+    serve``, then sees edited template and profile files).
+
+    >>> api.clear_caches()
+    """
     from .case.templates import template_names
     from .checklist.profiles import _builtin
     from .letters.catalogue import _templates
