@@ -23,3 +23,31 @@ def _part_cache(tmp_path_factory):
         os.environ.pop("BUNDLER_CACHE_DIR", None)
     else:
         os.environ["BUNDLER_CACHE_DIR"] = previous
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden text fingerprints in tests/golden/ from what the code now gives.",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def sample_bundles(tmp_path_factory):
+    """The three ready sample cases built once per session: {case id: PDF path}."""
+    from pathlib import Path
+
+    from bundler.bundle import build_bundle
+
+    root = Path(__file__).resolve().parent.parent / "sample_cases"
+    out = tmp_path_factory.mktemp("sample-bundles")
+    built = {}
+    for case_id in ("EX-2025-001", "EX-2025-002", "EX-2025-003"):
+        built[case_id] = build_bundle(root / case_id, out / f"{case_id}.pdf").output
+    return built

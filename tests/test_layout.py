@@ -170,9 +170,7 @@ def test_api_declares_its_surface_and_documents_it():
 
 def test_every_package_says_what_it_takes_and_gives():
     silent = [
-        str(p.relative_to(ROOT))
-        for p in _sources()
-        if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))
+        str(p.relative_to(ROOT)) for p in _sources() if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))
     ]
     assert silent == []
 
