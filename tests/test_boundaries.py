@@ -1,5 +1,6 @@
 """Edge days: the first of September starts a school year; an absence exactly six
-calendar months before the referral is out of time for a prosecution."""
+calendar months before the referral is still in time for a prosecution, the day
+before it is not."""
 
 from __future__ import annotations
 
@@ -50,8 +51,10 @@ def test_a_september_referral_counts_only_september_as_the_school_year(case):
 @pytest.mark.parametrize(
     "absent_on, status",
     [
-        ("2024-09-10", Status.fail),  # exactly six months before 10 Mar 2025: out of time
-        ("2024-09-11", Status.pass_),  # the day after: the information can still be laid
+        ("2024-09-09", Status.fail),  # its six months ran out on 9 Mar 2025, before the referral
+        # exactly six months before 10 Mar 2025: the day of the offence is not counted, so
+        # an information can still be laid on 10 Mar (Magistrates' Courts Act 1980 s127)
+        ("2024-09-10", Status.pass_),
     ],
 )
 def test_the_six_month_limitation_boundary_day(case, absent_on, status):
@@ -63,4 +66,4 @@ def test_the_six_month_limitation_boundary_day(case, absent_on, status):
     f = finding(case.check(), "S444-21")
     assert f.status == status
     if status == Status.pass_:
-        assert "The oldest relied on (2024-09-11) runs out on 2025-03-11" in f.message
+        assert "The oldest relied on (2024-09-10) runs out on 2025-03-10" in f.message

@@ -132,7 +132,7 @@ def test_summary_csv_keeps_broken_cases_as_rows(tmp_path: Path) -> None:
 def test_rules_lists_every_rule_with_profile_settings() -> None:
     data = json.loads(run("rules", "--format", "json").output)
     ids = [r["id"] for r in data["rules"]]
-    assert len(ids) == 48 and ids[0] == "S444-01" and ids[-1] == "S444-92"
+    assert len(ids) == 52 and ids[0] == "S444-01" and ids[-1] == "S444-93"
     s04 = next(r for r in data["rules"] if r["id"] == "S444-04")
     assert s04["settings"]["min_sessions"] == {
         "central-bedfordshire": 0,

@@ -59,7 +59,7 @@ def write_profile(tmp_path: Path, **settings) -> str:
 def test_base_case_is_ready(case):
     result = case.check()
     assert result.ready, result.failing_rules
-    assert result.counts == {"pass": 39, "fail": 0, "warn": 0, "info": 1, "not_applicable": 12}
+    assert result.counts == {"pass": 43, "fail": 0, "warn": 0, "info": 1, "not_applicable": 15}
 
 
 def _checklist_file() -> Path | None:
@@ -78,7 +78,7 @@ def test_checklist_ids_match_the_rules():
     assert ids == set(RULES), (
         f"only in the checklist: {sorted(ids - set(RULES))}; only in RULES: {sorted(set(RULES) - ids)}"
     )
-    assert len(RULES) == 48
+    assert len(RULES) == 52
 
 
 def test_every_rule_has_a_passing_and_a_failing_test():
@@ -101,7 +101,13 @@ def test_rule_is_not_applicable_on_a_route_it_does_not_cover(case, rule_id):
         assert rule.routes == "all"
         return
     case.route = others[0].value
-    f = finding(case.check(), rule_id)
+    result = case.check()
+    if rule.per_parent:  # a per-parent rule always gives one finding per parent
+        found = [f for f in result.findings if f.rule == rule_id]
+        assert sorted(f.parent for f in found) == ["p1", "p2"]
+        assert all(f.status == NA and "Does not apply" in f.message for f in found)
+        return
+    f = finding(result, rule_id)
     assert f.status == NA
     assert "Does not apply" in f.message
 
@@ -384,7 +390,9 @@ def test_s444_23_warn_holiday_without_leave_record(case):
     case.set_marks(["2025-02-04", "2025-02-05", "2025-02-06"], "G")
     f = finding(case.check(), "S444-23")
     assert f.status == WARN
-    assert f.evidence[0].label == "G from 2025-02-04 to 2025-02-06 (6 sessions)"
+    assert f.evidence[0].label == (
+        "G from 2025-02-04 to 2025-02-06 (6 sessions); uncovered: 2025-02-04, 2025-02-05 and 2025-02-06"
+    )
 
 
 def test_s444_24_info_figures(case):
@@ -1085,7 +1093,7 @@ def test_s444_81_fail_parent_never_told(case):
     result = case.check()
     f = finding(result, "S444-81", "p2")
     assert f.status == FAIL
-    assert "Nothing on record shows that Jamie Specimen knew of the absence" in f.message
+    assert "Nothing on record shows that Jamie Specimen knew the pupil was failing to attend" in f.message
     assert finding(result, "S444-81", "p1").status == PASS
 
 
@@ -1122,8 +1130,10 @@ def test_s444_82_fail_no_certifier_prosecution(case):
 
 def test_s444_81_not_applicable_on_444_1(case):
     case.route = "prosecution_444_1"
-    f = finding(case.check(), "S444-81")
-    assert f.status == NA and f.parent is None
+    result = case.check()
+    for parent in ("p1", "p2"):
+        f = finding(result, "S444-81", parent)
+        assert f.status == NA and "Does not apply" in f.message
 
 
 def test_s444_83_not_applicable_under_national(case):
@@ -1165,24 +1175,31 @@ def test_s444_84_pass_earlier_notice_for_an_earlier_period(case):
         "2024-09-20-pn-p1.md",
         _penalty_notice("p1", "2024-09-20", period_start=D("2024-09-02"), period_end=D("2024-09-27")),
     )
-    f = finding(case.check(), "S444-84")
+    result = case.check()
+    f = finding(result, "S444-84", "p1")
     assert f.status == PASS
     assert refs(f) == [doc_path("2024-09-20-pn-p1.md")]
+    assert finding(result, "S444-84", "p2").message == "No earlier penalty notice to Jamie Specimen is on record."
 
 
 def test_s444_84_fail_periods_overlap(case):
+    # an offence period given by hand that reaches back into a paid notice's period
+    case.case["referral"]["offence_period"] = {"start": D("2024-09-30"), "end": D("2025-03-07")}
     case.add_doc(
         "2024-11-20-pn-p1.md",
-        _penalty_notice("p1", "2024-11-20", period_start=D("2024-09-09"), period_end=D("2024-10-04")),
+        _penalty_notice("p1", "2024-11-20", period_start=D("2024-09-09"), period_end=D("2024-10-04"), paid=True),
     )
-    f = finding(case.check(), "S444-84")
+    result = case.check()
+    f = finding(result, "S444-84", "p1")
     assert f.status == FAIL
     assert (
-        "overlaps the period of an earlier penalty notice (2024-09-09 to 2024-10-04, documents/2024-11-20-pn-p1.md)"
+        "overlaps the period of an earlier penalty notice to Morgan Example (2024-09-09 to 2024-10-04, paid, documents/2024-11-20-pn-p1.md)"
         in f.message
     )
     assert "after 2024-10-04" in f.next_step
     assert refs(f) == [doc_path("2024-11-20-pn-p1.md")]
+    # a notice to the other parent does not bar this one
+    assert finding(result, "S444-84", "p2").status == PASS
 
 
 def test_s444_85_pass_witness_statement(case):
@@ -1269,3 +1286,214 @@ def test_s444_92_fail_partial_is_not_a_template(case, monkeypatch, tmp_path):
     f = finding(case.check(), "S444-92")
     assert f.status == FAIL
     assert "('_letterhead')" in f.message
+
+
+# ----------------------------------------------------------------------- revised 2026-12-01: new rules
+
+
+def test_s444_06_pass_registered_throughout(case):
+    case.case["pupil"]["admission_date"] = D("2021-09-01")
+    f = finding(case.check(), "S444-06")
+    assert f.status == PASS
+    assert "admitted 2021-09-01" in f.message
+
+
+def test_s444_06_fail_not_on_roll_in_the_period(case):
+    case.set_marks(["2024-10-07"], "Z")  # the derived period runs from 30 Sep
+    f = finding(case.check(), "S444-06")
+    assert f.status == FAIL
+    assert "2 session(s) of the offence period are marked Z" in f.message
+    assert "2024-10-07 AM" in f.message
+
+
+def test_s444_06_fail_admitted_after_the_period_begins(case):
+    case.case["pupil"]["admission_date"] = D("2024-10-15")
+    f = finding(case.check(), "S444-06")
+    assert f.status == FAIL
+    assert "admitted on 2024-10-15, after the offence period begins (2024-09-30)" in f.message
+    assert refs(f) == ["case.yaml:pupil.admission_date"]
+
+
+def test_s444_28_pass_codes_used_as_intended(case):
+    f = finding(case.check(), "S444-28")
+    assert f.status == PASS
+
+
+def test_s444_28_warn_x_within_compulsory_school_age(case):
+    case.set_marks("2025-02-04", "X")
+    f = finding(case.check(), "S444-28")
+    assert f.status == WARN
+    assert "2 session(s) are marked X" in f.message
+    assert "2025-02-04 AM" in f.message
+
+
+def test_s444_28_warn_c2_without_a_part_time_timetable(case):
+    case.set_marks(["2025-02-04", "2025-02-05"], "C2", sessions=["PM"])
+    f = finding(case.check(), "S444-28")
+    assert f.status == WARN
+    assert "2 C2 (part-time timetable) session(s) fall outside any plan" in f.message
+
+
+def test_s444_28_pass_c2_within_the_agreed_timetable(case):
+    case.set_marks(["2025-02-04", "2025-02-05"], "C2", sessions=["PM"])
+    case.add_doc(
+        "2025-02-03-plan-part-time.md",
+        {
+            "type": "plan",
+            "title": "Part-time timetable",
+            "date": D("2025-02-03"),
+            "parents": ["p1", "p2"],
+            "review_date": D("2025-02-24"),
+            "part_time_timetable": True,
+            "start": D("2025-02-03"),
+            "end": D("2025-02-14"),
+        },
+    )
+    f = finding(case.check(), "S444-28")
+    assert f.status == PASS
+    assert "2 C2 session(s) fall within an agreed part-time timetable" in f.message
+
+
+def _eso(case) -> None:
+    case.route = "education_supervision_order"
+
+
+def test_s444_87_pass_children_services_consulted(case):
+    _eso(case)
+    case.add_event("2025-02-20", "children_services_consulted", "Children's services consulted about an ESO.")
+    f = finding(case.check(), "S444-87")
+    assert f.status == PASS
+    assert refs(f)[0].startswith("events.yaml[")
+
+
+def test_s444_87_pass_a_decision_saying_so(case):
+    _eso(case)
+    case.add_doc(
+        "2025-02-20-decision.md",
+        {
+            "type": "decision",
+            "title": "ESO application",
+            "date": D("2025-02-20"),
+            "kind": "legal_intervention",
+            "outcome": "Children's services consulted on 20 Feb; they support an application.",
+        },
+    )
+    assert finding(case.check(), "S444-87").status == PASS
+
+
+def test_s444_87_fail_not_consulted(case):
+    _eso(case)
+    f = finding(case.check(), "S444-87")
+    assert f.status == FAIL
+    assert "no record that the LA consulted children's services" in f.message
+
+
+def test_s444_87_fail_pupil_in_care(case):
+    _eso(case)
+    case.case["pupil"]["in_care"] = True
+    case.add_event("2025-02-20", "children_services_consulted", "Consulted.")
+    f = finding(case.check(), "S444-87")
+    assert f.status == FAIL
+    assert "s36(6)" in f.message
+
+
+def test_s444_93_pass_no_blanks(case):
+    case.bodies["2024-09-20-letter-p2-concern.md"] = "See [the policy](https://school.example/policy) and \\[sic\\]."
+    f = finding(case.check(), "S444-93")
+    assert f.status == PASS
+
+
+def test_s444_93_fail_blank_left_in_a_letter(case):
+    case.bodies["2024-09-20-letter-p2-concern.md"] = (
+        "Dear Jamie,\n\nPlease come at [time of the meeting] to see [names and roles]."
+    )
+    f = finding(case.check(), "S444-93")
+    assert f.status == FAIL
+    # the front matter is lines 1-7 of the file, the body starts on line 8
+    assert "documents/2024-09-20-letter-p2-concern.md:" in f.message
+    assert "[time of the meeting]" in f.message and "[names and roles]" in f.message
+    assert refs(f) == [doc_path("2024-09-20-letter-p2-concern.md")]
+
+
+# ----------------------------------------------------------------------- revised 2026-12-01: reworded rules
+
+
+def test_s444_60_pass_school_weeks_under_a_profile_that_counts_them(case, tmp_path):
+    # notices of 17 Jan, 5 school weeks: the February half-term (17-21 Feb) has no school
+    # day, so it does not count and the period ends on 28 Feb, not 21 Feb
+    for name in ("2025-01-17-notice-p1-nti.md", "2025-01-17-notice-p2-nti.md"):
+        case.docs[name]["monitoring_weeks"] = 5
+    result = case.check(write_profile(tmp_path, improvement_period_unit="school_weeks"))
+    f = finding(result, "S444-60", "p1")
+    assert f.status == PASS
+    assert "(5 school weeks, 2025-01-17 to 2025-02-28)" in f.message
+    assert "(5 weeks, 2025-01-17 to 2025-02-21)" in finding(case.check(), "S444-60", "p1").message
+
+
+def test_s444_60_warn_premature_with_early_issue_grounds(case):
+    case.case["referral"]["date"] = D("2025-02-07")
+    case.keep_marks(lambda day, session: day <= D("2025-02-07"))
+    case.remove_docs(lambda meta: meta.get("kind") == "notification_of_referral")
+    for name in ("2025-01-17-notice-p1-nti.md", "2025-01-17-notice-p2-nti.md"):
+        case.docs[name]["early_issue_grounds"] = "further unauthorised absence of 4 sessions within the period"
+    result = case.check()
+    f = finding(result, "S444-60", "p1")
+    assert f.status == WARN
+    assert "premature" in f.message
+    assert "\u201cfurther unauthorised absence of 4 sessions within the period\u201d" in f.message
+
+
+def test_s444_60_fail_premature_without_grounds(case):
+    case.case["referral"]["date"] = D("2025-02-07")
+    case.keep_marks(lambda day, session: day <= D("2025-02-07"))
+    case.remove_docs(lambda meta: meta.get("kind") == "notification_of_referral")
+    f = finding(case.check(), "S444-60", "p1")
+    assert f.status == FAIL
+    assert "the referral is premature." in f.message
+
+
+def test_s444_81_pass_lists_what_a_defence_might_rely_on(case):
+    case.route = PROS
+    case.set_marks("2025-02-04", "I")
+    case.set_marks("2025-02-05", "M", sessions=["AM"], note="dentist")
+    case.docs["2024-10-08-support-early-help.md"]["reason"] = "mother said the family already has a support worker"
+    f = finding(case.check(), "S444-81", "p1")
+    assert f.status == PASS
+    assert "For a defence of reasonable justification (s444(1B)), the record holds:" in f.message
+    assert "3 illness or medical session(s) (I, M)" in f.message
+    assert "1 mark(s) with a note" in f.message
+    assert "early help (mother said the family already has a support worker)" in f.message
+
+
+def test_s444_84_info_unpaid_notice_on_a_prosecution(case):
+    case.route = PROS
+    case.add_doc(
+        "2024-11-20-pn-p1.md",
+        _penalty_notice("p1", "2024-11-20", period_start=D("2024-10-07"), period_end=D("2024-11-15"), paid=False),
+    )
+    f = finding(case.check(), "S444-84", "p1")
+    assert f.status == INFO
+    assert "unpaid penalty notice to Morgan Example (2024-10-07 to 2024-11-15" in f.message
+    assert "prosecution for non-payment" in f.message
+
+
+def test_s444_84_fail_paid_notice_on_a_prosecution(case):
+    case.route = PROS
+    case.add_doc(
+        "2024-11-20-pn-p1.md",
+        _penalty_notice("p1", "2024-11-20", period_start=D("2024-10-07"), period_end=D("2024-11-15"), paid=True),
+    )
+    result = case.check()
+    assert finding(result, "S444-84", "p1").status == FAIL
+    assert finding(result, "S444-84", "p2").status == PASS
+
+
+def test_s444_84_pass_withdrawn_notice_does_not_bar(case):
+    case.case["referral"]["offence_period"] = {"start": D("2024-09-30"), "end": D("2025-03-07")}
+    case.add_doc(
+        "2024-11-20-pn-p1.md",
+        _penalty_notice("p1", "2024-11-20", period_start=D("2024-10-07"), period_end=D("2024-11-15"), withdrawn=True),
+    )
+    f = finding(case.check(), "S444-84", "p1")
+    assert f.status == PASS
+    assert "(1 withdrawn, which does not bar)" in f.message

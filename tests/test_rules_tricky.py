@@ -101,7 +101,7 @@ def test_letters_to_one_parent_handed_to_the_other(case):
     mother = finding(result, "S444-11", "p1")
     assert mother.status == FAIL
     assert "Morgan Example (p1) was not written to separately" in mother.message
-    assert "documents/2024-09-20-email-p1-concern.md (hand, handed to Jamie Specimen (p2))" in mother.message
+    assert "documents/2024-09-20-email-p1-concern.md (handed to Jamie Specimen (p2))" in mother.message
     assert refs(mother) == [doc_path(n) for n in P1_DOCS]
 
     father = finding(result, "S444-11", "p2")
@@ -222,7 +222,11 @@ def test_pupil_past_compulsory_school_age(case):
     ("born", "status"),
     [
         ("2008-08-31", FAIL),  # 16 on 31 Aug 2024: still the school year 2023-24, ended 28 Jun 2024
-        ("2008-09-01", PASS),  # 16 on 1 Sep 2024: school year 2024-25, ends 27 Jun 2025
+        # the school year begins with the first term after July (s579): the register's
+        # first session on or after 1 August, Mon 2 Sep 2024. Turning 16 on Sun 1 Sep is
+        # still in 2023-24, so compulsory school age ended on Fri 28 Jun 2024 (s8(3))
+        ("2008-09-01", FAIL),
+        ("2008-09-02", PASS),  # 16 on the first day of term: school year 2024-25, ends 27 Jun 2025
     ],
 )
 def test_school_year_boundary_of_the_sixteenth_birthday(case, born, status):

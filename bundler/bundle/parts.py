@@ -156,7 +156,15 @@ def document_part(doc: CaseDocument[AnyDocument], folder: CaseFolder, section: s
         reader = read_input_pdf(data, label)
         part.pdf, part.pages = data, len(reader.pages)
         part.outline = outline_of(reader)
-    elif doc.kind == "docx":
+    elif doc.kind == "office" and path.suffix.lower() != ".docx":
+        raise BundleError(
+            f"{label}: {path.suffix} documents cannot be shown in the bundle yet; save it as PDF and add that"
+        )
+    elif doc.kind == "msg":
+        raise BundleError(
+            f"{label}: Outlook .msg files cannot be shown in the bundle yet; save the email as .eml or PDF"
+        )
+    elif doc.kind == "office":
         # converted in the render worker, and only when the part is not in the cache
         wrap(DOCX_BODY)
         assert part.job is not None

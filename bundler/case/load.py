@@ -40,11 +40,21 @@ SIDECAR_SUFFIXES = (".yaml", ".yml")
 #: document kinds other than Markdown, by file suffix; each needs a sidecar
 ATTACHMENT_KINDS = {
     ".pdf": "pdf",
-    ".docx": "docx",
+    ".docx": "office",
+    ".doc": "office",
+    ".odt": "office",
+    ".rtf": "office",
     ".eml": "eml",
+    ".msg": "msg",
     ".png": "image",
     ".jpg": "image",
     ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
+    ".gif": "image",
+    ".webp": "image",
+    ".heic": "image",
+    ".heif": "image",
 }
 
 REGISTER_REQUIRED = ("date", "session", "code")
@@ -356,7 +366,8 @@ def _read_documents(folder: Path, reader: _Folder, raw: RawCase, limits: Limits)
                     None,
                     "",
                     f"is a kind of file the bundle cannot hold ('{path.suffix or 'no suffix'}')",
-                    "convert it to PDF, Word (.docx), email (.eml), PNG or JPEG, or Markdown",
+                    "add it as PDF, an office document (.docx, .doc, .odt, .rtf), an email (.eml, .msg), "
+                    "an image (.png, .jpg, .tif, .gif, .webp, .heic) or Markdown",
                 )
             )
             continue

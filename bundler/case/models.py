@@ -52,6 +52,7 @@ class EventKind(StrEnum):
     dsl_consulted = "dsl_consulted"
     social_worker_consulted = "social_worker_consulted"
     eso_considered = "eso_considered"
+    children_services_consulted = "children_services_consulted"
     other = "other"
 
 
@@ -163,12 +164,37 @@ class Referral(Strict):
     offence_period: Period | None = None
 
 
+class Holiday(Strict):
+    """A school holiday or closure: no school session from ``start`` to ``end``."""
+
+    start: dt.date
+    end: dt.date
+    name: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Holiday:
+        if self.end < self.start:
+            raise ValueError(f"the holiday ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def days(self) -> list[dt.date]:
+        """Every date of the holiday."""
+        return [self.start + dt.timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+
 class School(Strict):
     name: Text
     urn: Text
     address: Text
     attendance_lead: Person
     head_teacher: Person | None = None
+    phone: Text | None = None
+    email: Email | None = None
+    holidays: list[Holiday] = Field(default_factory=list)
+
+    def closed_days(self) -> frozenset[dt.date]:
+        """Every date of every holiday and closure the case gives."""
+        return frozenset(day for holiday in self.holidays for day in holiday.days())
 
 
 class Pupil(Strict):
@@ -182,6 +208,10 @@ class Pupil(Strict):
     medical_needs: StrictBool
     has_social_worker: StrictBool
     looked_after: StrictBool = False
+    #: subject to a care order (Children Act 1989 s31): no education supervision order (s36(6))
+    in_care: StrictBool = False
+    #: the first day on the school's roll
+    admission_date: dt.date | None = None
 
     @property
     def name(self) -> str:
@@ -190,6 +220,8 @@ class Pupil(Strict):
 
 class Exclusion(Strict):
     reason: Text
+    #: documents to the parent dated before this are history, not a checklist failure (S444-12)
+    since: dt.date | None = None
 
 
 class Parent(Strict):
@@ -281,6 +313,10 @@ class DocumentBase(Strict):
     date: dt.date
     template: Text | None = None
     notes: str | None = None
+    #: the exhibit reference the witness gives it (e.g. DS/1), unique in the case
+    exhibit: (
+        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./-]{0,29}$")] | None
+    ) = None
 
     @property
     def recipients(self) -> list[str]:
@@ -345,6 +381,9 @@ class Notice(Addressed):
     type: Literal["notice"]
     kind: NoticeKind
     monitoring_weeks: Annotated[int, Field(ge=1, le=52, strict=True)] | None = None
+    #: the grounds, stated in the notice, on which a penalty notice may be issued before
+    #: the improvement period ends (S444-60)
+    early_issue_grounds: Text | None = None
 
 
 class Support(DocumentBase):
@@ -369,6 +408,18 @@ class Plan(DocumentBase):
     type: Literal["plan"]
     parents: list[ParentId] = Field(default_factory=list)
     review_date: dt.date | None = None
+    #: the plan records an agreed part-time timetable, from ``start`` to ``end`` (S444-28)
+    part_time_timetable: StrictBool = False
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _timetable_dates(self) -> Plan:
+        if self.part_time_timetable and (self.start is None or self.end is None):
+            raise ValueError("a part-time timetable needs its start and end dates")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"the plan ends ({self.end}) before it starts ({self.start})")
+        return self
 
     @property
     def recipients(self) -> list[str]:

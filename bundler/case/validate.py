@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 import functools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,7 @@ def validate_raw(raw: RawCase) -> ValidationResult:
     register = _register(raw, problems)
 
     problems.extend(_cross_checks(raw))
+    problems.extend(_unique_exhibits(documents))
 
     problems = sorted(set(problems), key=_problem_order)
     if problems or case is None:
@@ -346,6 +348,7 @@ def _register(raw: RawCase, problems: list[Problem]) -> list[RegisterEntry]:
     entries: list[RegisterEntry] = []
     seen: dict[tuple[dt.date, str], int] = {}
     rows = [{k: (v if v != "" else None) for k, v in row.cells.items()} for row in raw.register_rows]
+    reported = _day_first_dates(raw, rows, problems)
     # one call into pydantic for the whole register; row by row only to find the bad rows
     try:
         parsed: list[RegisterEntry | None] = list(REGISTER_ADAPTER.validate_python(rows))
@@ -361,6 +364,8 @@ def _register(raw: RawCase, problems: list[Problem]) -> list[RegisterEntry]:
             parsed.append(None)
             for err in bad[i]:
                 name = str(err["loc"][1]) if len(err["loc"]) > 1 else ""
+                if (i, name) in reported:
+                    continue  # already said what is wrong with this date
                 message, hint = _message(err, name)
                 problems.append(Problem(REGISTER_FILE, raw.register_rows[i].line, name, message, hint))
     for row, entry in zip(raw.register_rows, parsed):
@@ -411,6 +416,67 @@ def _register(raw: RawCase, problems: list[Problem]) -> list[RegisterEntry]:
             continue
         entries.append(entry)
     return entries
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d+)\Z")
+_DATE_COLUMNS = ("date", "amended_on")
+
+
+def _day_first_dates(raw: RawCase, rows: list[dict[str, Any]], problems: list[Problem]) -> set[tuple[int, str]]:
+    """Register dates written day first, as UK spreadsheets write them (04/09/2024), read
+    as ISO dates; a two-digit year, or a date that only makes sense month first
+    (09/13/2024), is an error, never a guess."""
+    reported: set[tuple[int, str]] = set()
+    for i, (row, cells) in enumerate(zip(raw.register_rows, rows)):
+        for column in _DATE_COLUMNS:
+            value = cells.get(column)
+            if not isinstance(value, str) or _ISO_DATE.match(value):
+                continue
+            m = _SLASHED.match(value)
+            if m is None:
+                continue  # pydantic reports it as not a date
+            day, month, year = (int(g) for g in m.groups())
+            hint = "write YYYY-MM-DD, or DD/MM/YYYY as UK spreadsheets do"
+            message = ""
+            if len(m.group(3)) != 4:
+                message = f"'{value}' has a two-digit year"
+            elif month > 12 and day <= 12:
+                message = f"'{value}' looks month first (MM/DD/YYYY)"
+            else:
+                try:
+                    cells[column] = dt.date(year, month, day).isoformat()
+                except ValueError:
+                    message = f"'{value}' is not a real date"
+            if message:
+                problems.append(Problem(REGISTER_FILE, row.line, column, message, hint))
+                reported.add((i, column))
+    return reported
+
+
+def _unique_exhibits(documents: list[CaseDocument[AnyDocument]]) -> list[Problem]:
+    """An exhibit reference names one document."""
+    first: dict[str, CaseDocument[AnyDocument]] = {}
+    out = []
+    for doc in sorted(documents, key=lambda d: d.path):
+        ref = doc.meta.exhibit
+        if ref is None:
+            continue
+        key = ref.upper()
+        if key in first:
+            prefix = "front matter: " if doc.kind == "markdown" else ""
+            out.append(
+                Problem(
+                    doc.meta_file,
+                    doc.line_of(("exhibit",)),
+                    prefix + "exhibit",
+                    f"exhibit '{ref}' is already {first[key].path}'s",
+                    "give each document its own exhibit reference",
+                )
+            )
+        else:
+            first[key] = doc
+    return out
 
 
 def _in_regime(regime: str) -> dt.date:
@@ -474,16 +540,6 @@ def _cross_checks(raw: RawCase) -> list[Problem]:
                             field_path,
                             f"'{pid}' is not a parent in case.yaml",
                             "parent ids in case.yaml: " + ", ".join(ids),
-                        )
-                    )
-                elif path == ("to",) and pid in excluded:
-                    out.append(
-                        Problem(
-                            source.file,
-                            line,
-                            field_path,
-                            f"'{pid}' is excluded ({excluded[pid]}): nothing may be addressed to them",
-                            "remove the document, or correct the exclusion in case.yaml",
                         )
                     )
 

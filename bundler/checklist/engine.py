@@ -28,6 +28,7 @@ from ..case.codes import AttendanceCode
 from ..case.models import (
     Addressed,
     DocumentBase,
+    EmailServed,
     Event,
     EventKind,
     HandServed,
@@ -39,7 +40,7 @@ from ..case.models import (
 )
 from ..case.validate import CaseDocument, CaseFolder
 from ..register import attendance
-from ..register.calendar import months_before
+from .period import Period, derive
 from .profiles import Profile, Settings
 from .text import RuleText, rule_texts, section_titles
 
@@ -269,6 +270,7 @@ class Context:
         self.route: Route = case.case.referral.route
         self.register = attendance.Register.from_marks(case.register).between(None, self.as_of)
         self._register_dates = sorted({m.date for m in self.register.marks})
+        self.closed_days = case.case.school.closed_days()
 
     # parents
     @cached_property
@@ -296,15 +298,32 @@ class Context:
     def events(self, *kinds: EventKind) -> list[tuple[int, Event]]:
         return [(i, e) for i, e in enumerate(self.folder.events) if e.kind in kinds]
 
-    def received_by(self, doc: CaseDocument[Addressed], pid: str) -> bool:
-        """The document was addressed to ``pid`` and served on them (a hand delivery
-        counts only when that parent took it)."""
+    def served_on(self, doc: CaseDocument[Addressed], pid: str) -> bool:
+        """The document reached parent ``pid``: addressed to them and served by a channel
+        that reaches them: post addressed to them, handed to them (``recipient``), or
+        emailed to an address recorded for them. A document handed to, or emailed to,
+        someone else was not served on them, whatever its ``to`` says."""
+        return self.service_gap(doc, pid) is None
+
+    def service_gap(self, doc: CaseDocument[Addressed], pid: str) -> str | None:
+        """Why ``doc`` was not served on parent ``pid`` (None when it was)."""
         meta = doc.meta
-        if meta.to != pid or meta.served is None:
-            return False
-        if isinstance(meta.served, HandServed):
-            return meta.served.recipient == pid
-        return True
+        if meta.to != pid:
+            return f"addressed to {self.parent_label(meta.to)}"
+        served = meta.served
+        if served is None:
+            return "no record of service"
+        if isinstance(served, HandServed):
+            if served.recipient != pid:
+                who = self.parent_label(served.recipient) if served.recipient else "nobody recorded"
+                return f"handed to {who}"
+            return None
+        if isinstance(served, EmailServed):
+            parent = self.case.parent(pid)
+            recorded = (parent.email or "").lower() if parent else ""
+            if served.address.lower() != recorded:
+                return f"emailed to {served.address}, which is not an address recorded for them"
+        return None
 
     def formal_notices(self) -> list[CaseDocument[Notice]]:
         return [d for d in self.docs(Notice) if d.meta.kind in FORMAL_NOTICES]
@@ -316,37 +335,34 @@ class Context:
 
     # register
     @cached_property
-    def windows(self) -> list[attendance.SchoolWeekWindow]:
-        s = self.settings
-        return attendance.threshold_windows(
-            self.register,
-            threshold=s.threshold_sessions,
-            window_weeks=s.threshold_window_weeks,
-            start=s.threshold_counts_from,
-            end=self.as_of,
-        )
+    def school_days(self) -> list[dt.date]:
+        """Every day the register has a session (the whole extract, in order)."""
+        return sorted({entry.date for entry in self.folder.register})
+
+    def is_school_day(self, day: dt.date) -> bool:
+        """A day of the register; past its end, a weekday outside ``school.holidays``."""
+        if self._register_dates and day <= self._register_dates[-1]:
+            return day in self._register_day_set
+        return day.weekday() < 5 and day not in self.closed_days
 
     @cached_property
-    def offence_period(self) -> tuple[dt.date, dt.date] | None:
-        """The period the referral relies on: the referral's own, or derived from the register.
+    def _register_day_set(self) -> frozenset[dt.date]:
+        return frozenset(self._register_dates)
 
-        Penalty notice routes: from the first threshold window's first school day;
-        prosecution and ESO: the ``prosecution_months`` before the referral. It ends on
-        the last register session on or before the referral date.
-        """
-        if self.case.referral.offence_period is not None:
-            period = self.case.referral.offence_period
-            return period.start, period.end
-        if not len(self.register):
-            return None
-        end = self.register.marks[-1].date
-        if self.route in ROUTE_GROUPS["pn"] and self.windows:
-            start = self.windows[0].first_day
-        elif self.route in ROUTE_GROUPS["pn"]:
-            start = max(self.settings.threshold_counts_from, self.register.marks[0].date)
-        else:
-            start = max(months_before(self.as_of, self.settings.prosecution_months), self.register.marks[0].date)
-        return (start, end) if start <= end else (end, end)
+    @cached_property
+    def period(self) -> Period:
+        """The offence period and the threshold windows it is drawn from (``period``)."""
+        return derive(self.folder, self.register, self.settings)
+
+    @property
+    def windows(self) -> list[attendance.SchoolWeekWindow]:
+        """The threshold windows of the sessions the referral may count (S444-20)."""
+        return self.period.windows
+
+    @property
+    def offence_period(self) -> tuple[dt.date, dt.date] | None:
+        """The period the referral relies on (see ``bundler.checklist.period``)."""
+        return self.period.span
 
     def period_register(self) -> attendance.Register:
         if self.offence_period is None:
@@ -361,13 +377,13 @@ class Context:
 
     def school_days_between(self, after: dt.date, until: dt.date) -> int:
         """School days d with after < d <= until: register days, and weekdays past the
-        register's end (holidays are not known there)."""
+        register's end, weekdays that are not in ``school.holidays``."""
         dates = self._register_dates
         count = bisect_right(dates, until) - bisect_right(dates, after)
         last = dates[-1] if dates else after
         day = max(after, last) + dt.timedelta(days=1)
         while day <= until:
-            if day.weekday() < 5:
+            if day.weekday() < 5 and day not in self.closed_days:
                 count += 1
             day += dt.timedelta(days=1)
         return count
@@ -432,22 +448,20 @@ def check_case(case: CaseFolder, profile: Profile) -> CheckResult:
     """Run every rule of the checklist on a validated case."""
     ctx = Context(case, profile)
     findings: list[Finding] = []
+    outside = f"Does not apply to the {ctx.route.value.replace('_', ' ')} route."
     for rule_ in ordered_rules():
-        if not rule_.applies_to(ctx.route):
-            findings.append(
-                Finding(
-                    rule_.id,
-                    Status.not_applicable,
-                    rule_.title,
-                    f"Does not apply to the {ctx.route.value.replace('_', ' ')} route.",
-                )
-            )
+        applies = rule_.applies_to(ctx.route)
+        if not applies and not rule_.per_parent:
+            findings.append(Finding(rule_.id, Status.not_applicable, rule_.title, outside))
             continue
         if not rule_.per_parent:
             o = rule_.check(ctx)
             findings.append(Finding(rule_.id, o.status, rule_.title, o.message, None, o.next_step, o.evidence))
             continue
         for parent in ctx.case.parents:
+            if not applies:
+                findings.append(Finding(rule_.id, Status.not_applicable, rule_.title, outside, parent.id))
+                continue
             if parent.excluded != rule_.for_excluded:
                 why = f"excluded ({parent.exclusion_reason})" if parent.excluded else "not excluded"
                 o = na(f"{parent.name} is {why}.")

@@ -67,6 +67,10 @@ class Settings(BaseModel):
     improvement_weeks_min: Annotated[
         int, Field(ge=1, description="S444-60: shortest improvement period, calendar weeks")
     ] = 3
+    improvement_period_unit: Annotated[
+        Literal["calendar_weeks", "school_weeks"],
+        Field(description="S444-60: whether the improvement period counts calendar weeks or school weeks"),
+    ] = "calendar_weeks"
     improvement_weeks_max: Annotated[
         int, Field(ge=1, description="S444-60: longest improvement period, calendar weeks")
     ] = 6

@@ -1,4 +1,5 @@
-"""Case and pupil (S444-01 to -09): the case validates, compulsory school age, the register reaches the referral, enough history, not looked after.
+"""Case and pupil (S444-01 to -09): the case validates, compulsory school age, the register
+reaches the referral, enough history, not looked after, a registered pupil throughout.
 
 Each function takes the case ``Context`` (and the parent, for per-parent rules) and
 gives an ``Outcome``; the rule's routes, severity and wording come from the checklist.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from .. import figures
 from ..register.calendar import compulsory_school_age
-from .engine import Context, Evidence, Outcome, Status, bad, field_evidence, ok, rule
+from .engine import Context, Evidence, Outcome, Status, bad, field_evidence, marks_evidence, ok, rule
 
 
 @rule("S444-01", title="The case validates")
@@ -20,7 +21,7 @@ def _case_validates(ctx: Context) -> Outcome:
 @rule("S444-02", title="Compulsory school age")
 def _compulsory_age(ctx: Context) -> Outcome:
     dob = ctx.case.pupil.date_of_birth
-    start, end = compulsory_school_age(dob)
+    start, end = compulsory_school_age(dob, ctx.school_days)
     evidence = field_evidence(
         "pupil.date_of_birth",
         f"Date of birth {dob.isoformat()}: compulsory school age {start.isoformat()} to {end.isoformat()}",
@@ -103,3 +104,38 @@ def _not_looked_after(ctx: Context) -> Outcome:
             evidence,
         )
     return ok("The pupil is not looked after.", evidence)
+
+
+@rule("S444-06", title="A registered pupil throughout")
+def _registered_pupil(ctx: Context) -> Outcome:
+    period = ctx.offence_period
+    if period is None:
+        return bad(
+            Status.fail,
+            "The register has no sessions, so there is no offence period to check.",
+            "Add the register extract for the offence period.",
+        )
+    start, end = period
+    off_roll = [m for m in ctx.register.between(start, end).marks if m.code == "Z"]
+    admitted = ctx.case.pupil.admission_date
+    if off_roll:
+        first = off_roll[0]
+        return bad(
+            Status.fail,
+            f"{len(off_roll)} session(s) of the offence period are marked Z (not on the school's roll), "
+            f"e.g. {first.date.isoformat()} {first.session}: the pupil was not a registered pupil then.",
+            "Start the offence period after the pupil joined the roll (referral.offence_period in case.yaml), "
+            "or correct the marks if the pupil was on roll.",
+            marks_evidence("sessions marked Z (not on roll)", off_roll),
+        )
+    if admitted is not None and admitted > start:
+        return bad(
+            Status.fail,
+            f"The pupil was admitted on {admitted.isoformat()}, after the offence period begins ({start.isoformat()}).",
+            f"Start the offence period on or after {admitted.isoformat()} (referral.offence_period in case.yaml).",
+            field_evidence("pupil.admission_date", admitted.isoformat()),
+        )
+    since = f", admitted {admitted.isoformat()}" if admitted else ""
+    return ok(
+        f"The pupil was a registered pupil throughout the offence period ({start.isoformat()} to {end.isoformat()}{since}; no session marked Z)."
+    )

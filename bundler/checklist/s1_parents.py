@@ -7,7 +7,7 @@ gives an ``Outcome``; the rule's routes, severity and wording come from the chec
 from __future__ import annotations
 
 from ..case.models import HandServed, Parent
-from .engine import Context, Outcome, Status, bad, doc_evidence, field_evidence, ok, rule, served_label
+from .engine import Context, Outcome, Status, bad, doc_evidence, field_evidence, ok, rule
 
 
 @rule("S444-10", title="Every parent listed")
@@ -38,28 +38,21 @@ def _parents_listed(ctx: Context) -> Outcome:
 
 @rule("S444-11", title="Each parent written to separately")
 def _written_to_each(ctx: Context, parent: Parent) -> Outcome:
-    received = [d for d in ctx.written if ctx.received_by(d, parent.id)]
+    received = [d for d in ctx.written if ctx.served_on(d, parent.id)]
     if received:
         return ok(
             f"{len(received)} document(s) addressed to {parent.name} and served on them.",
             *(doc_evidence(d) for d in received),
         )
-    addressed = [d for d in ctx.written if getattr(d.meta, "to", None) == parent.id]
+    addressed = [d for d in ctx.written if d.meta.to == parent.id]
     why = "Nothing was addressed to them."
     if addressed:
-        why = "Documents were addressed to them but none is recorded as served on them: " + "; ".join(
-            f"{d.path} ({served_label(d)}"
-            + (
-                f", handed to {ctx.parent_label(d.meta.served.recipient)}"
-                if isinstance(d.meta.served, HandServed) and d.meta.served.recipient
-                else ""
-            )
-            + ")"
-            for d in addressed
+        why = "Documents were addressed to them but none reached them: " + "; ".join(
+            f"{d.path} ({ctx.service_gap(d, parent.id)})" for d in addressed
         )
     return bad(
         Status.fail,
-        f"{parent.name} ({parent.id}) was not written to separately about the attendance. {why}",
+        f"{parent.name} ({parent.id}) was not written to separately about the attendance. {why}.",
         f"Write to {parent.name} ({parent.id}) about the attendance concern in a letter addressed to them alone, send it by first-class post, by hand to them, or to their own email address, and record how it was served.",
         *(doc_evidence(d) for d in addressed),
     )
@@ -67,19 +60,36 @@ def _written_to_each(ctx: Context, parent: Parent) -> Outcome:
 
 @rule("S444-12", title="Excluded parents", for_excluded=True)
 def _excluded(ctx: Context, parent: Parent) -> Outcome:
-    to_them = [d for d in ctx.folder.documents if parent.id in d.meta.recipients]
+    naming = [d for d in ctx.folder.documents if parent.id in d.meta.recipients]
+    since = parent.exclude.since if parent.exclude else None
+    current = [d for d in naming if since is None or d.meta.date >= since]
+    history = [d for d in naming if d not in current]
     reason = parent.exclusion_reason
-    evidence = field_evidence(f"parents[{ctx.case.parents.index(parent)}].exclude.reason", reason)
-    if to_them:
+    index = ctx.case.parents.index(parent)
+    evidence = field_evidence(f"parents[{index}].exclude.reason", reason)
+    from_when = f" since {since.isoformat()}" if since else ""
+    if current:
         return bad(
             Status.fail,
-            f"{parent.name} is excluded ({reason}) but {len(to_them)} document(s) name them.",
-            f"Remove {parent.name} ({parent.id}) from these documents, or review the exclusion.",
+            f"{parent.name} is excluded{from_when} ({reason}) but {len(current)} document(s)"
+            + (" dated on or after that" if since else "")
+            + " name them: "
+            + ", ".join(d.path for d in current)
+            + ".",
+            f"Remove {parent.name} ({parent.id}) from these documents, or review the exclusion (exclude.since in case.yaml if it began later).",
             evidence,
-            *(doc_evidence(d) for d in to_them),
+            *(doc_evidence(d) for d in current),
         )
-    else:
-        return ok(f"Excluded: {reason}. No document is addressed to them.", evidence)
+    earlier = (
+        f" {len(history)} earlier document(s) name them, from before the exclusion began ({since.isoformat()}): history."
+        if history and since
+        else ""
+    )
+    return ok(
+        f"Excluded{from_when}: {reason}. No document since names them.{earlier}",
+        evidence,
+        *(doc_evidence(d) for d in history),
+    )
 
 
 @rule("S444-13", title="Hand deliveries to the right parent")

@@ -10,9 +10,10 @@ import datetime as dt
 
 from .. import figures
 from ..case import codes
-from ..case.models import Leave, LeaveDecision, Medical
+from ..case.models import Leave, LeaveDecision, Medical, Plan
 from ..register import attendance
-from ..register.calendar import add_months, months_before, school_year_start
+from ..register.calendar import add_months, compulsory_school_age, school_year_start
+from . import period
 from .engine import Context, Evidence, Outcome, Status, bad, doc_evidence, marks_evidence, na, ok, rule, window_evidence
 
 #: toolkit templates whose letters are a request for medical evidence (S444-25)
@@ -26,18 +27,29 @@ MEDICAL_REQUEST_TEMPLATES = frozenset({"medical-evidence-request"})
 )
 def _threshold(ctx: Context) -> Outcome:
     s = ctx.settings
+    start = ctx.period.counts_from
+    bar = ctx.period.bar
+    after = (
+        f" (sessions after {bar[0].isoformat()}, the end of the period an earlier penalty notice dealt with, {bar[1]})"
+        if bar is not None and start > s.threshold_counts_from
+        else ""
+    )
     if ctx.windows:
         return ok(
-            f"Threshold met: {len(ctx.windows)} window(s) of {s.threshold_window_weeks} school weeks with at least {s.threshold_sessions} unauthorised sessions.",
+            f"Threshold met: {len(ctx.windows)} window(s) of {s.threshold_window_weeks} school weeks with at least {s.threshold_sessions} unauthorised sessions{after}.",
             *(window_evidence(w) for w in ctx.windows),
         )
-    best = attendance.threshold_windows(
-        ctx.register, threshold=1, window_weeks=s.threshold_window_weeks, start=s.threshold_counts_from, end=ctx.as_of
-    )
+    if start > ctx.as_of:
+        return bad(
+            Status.fail,
+            f"Threshold not met: no session counts, because the referral ({ctx.as_of.isoformat()}) is dated before {start.isoformat()}, the first day the threshold counts from{after}.",
+            "A penalty notice under the national framework can rest only on sessions from that day on: do not refer for a penalty notice on this register.",
+        )
+    best = period.threshold_windows(ctx.register, s.model_copy(update={"threshold_sessions": 1}), start, ctx.as_of)
     most = max((w.unauthorised for w in best), default=0)
     return bad(
         Status.fail,
-        f"Threshold not met: at most {most} unauthorised sessions in any {s.threshold_window_weeks} school weeks since {s.threshold_counts_from.isoformat()} ({s.threshold_sessions} needed).",
+        f"Threshold not met: at most {most} unauthorised sessions in any {s.threshold_window_weeks} school weeks since {start.isoformat()}{after} ({s.threshold_sessions} needed).",
         "Do not refer for a penalty notice yet; keep supporting the family and monitoring attendance.",
         *(window_evidence(w) for w in best if w.unauthorised == most and most),
     )
@@ -46,8 +58,8 @@ def _threshold(ctx: Context) -> Outcome:
 @rule("S444-21", title="Recent unauthorised absence", settings=("prosecution_months",))
 def _recent_absence(ctx: Context) -> Outcome:
     months = ctx.settings.prosecution_months
-    since = months_before(ctx.as_of, months)
-    recent = [m for m, c in ctx.marks_with_codes() if c.is_unauthorised and m.date > since]
+    since = period.limitation_start(ctx.as_of, months)
+    recent = [m for m, c in ctx.marks_with_codes() if c.is_unauthorised and m.date >= since]
     if not recent:
         return bad(
             Status.fail,
@@ -82,27 +94,49 @@ def _stale_n(ctx: Context) -> Outcome:
 def _g_runs(ctx: Context) -> Outcome:
     runs = attendance.unauthorised_runs(ctx.register, code="G")
     leaves = [d for d in ctx.docs(Leave) if d.meta.decision in (LeaveDecision.refused, LeaveDecision.not_requested)]
-    uncovered = [r for r in runs if not any(d.meta.start <= r.last_date and d.meta.end >= r.first_date for d in leaves)]
-    if uncovered:
-        r = uncovered[0]
+    g_dates = sorted({m.date for m in ctx.register.marks if m.code == "G"})
+    gaps = []  # (run, the dates of the run no leave record covers)
+    for run in runs:
+        dates = [d for d in g_dates if run.first_date <= d <= run.last_date]
+        left = [d for d in dates if not any(leave.meta.start <= d <= leave.meta.end for leave in leaves)]
+        if left:
+            gaps.append((run, left))
+    if gaps:
+        run, left = gaps[0]
+        partly = len(left) < len([d for d in g_dates if run.first_date <= d <= run.last_date])
+        described = "; ".join(
+            f"{r.first_date.isoformat()} to {r.last_date.isoformat()}: " + _dates(days) + " not covered"
+            for r, days in gaps
+        )
         return bad(
             Status.warn,
-            f"{len(uncovered)} run(s) of G marks have no leave record, e.g. {r.first_date.isoformat()} to {r.last_date.isoformat()}.",
-            "Add the refused leave request for each holiday, or a record that no request was made (type: leave, decision: not_requested).",
+            f"{len(gaps)} run(s) of G marks are not wholly covered by a leave record"
+            + (" (a record overlaps a run but does not include every date of it)" if partly else "")
+            + f": {described}.",
+            "Add the refused leave request for each holiday, or a record that no request was made (type: leave, decision: not_requested), whose start and end include every date of the absence.",
             *(
                 Evidence(
                     "register",
                     "attendance.csv",
-                    f"G from {r.first_date.isoformat()} to {r.last_date.isoformat()} ({r.sessions} sessions)",
+                    f"G from {r.first_date.isoformat()} to {r.last_date.isoformat()} ({r.sessions} sessions); uncovered: {_dates(days)}",
                     first_day=r.first_date,
                     last_day=r.last_date,
                 )
-                for r in uncovered
+                for r, days in gaps
             ),
         )
     if not runs:
         return ok("The register has no G marks.")
     return ok(f"All {len(runs)} run(s) of G marks are covered by a leave record.", *(doc_evidence(d) for d in leaves))
+
+
+def _dates(days: list[dt.date]) -> str:
+    """2025-02-10, 2025-02-11 and 2025-02-24 (at most eight, then a count)."""
+    shown = [d.isoformat() for d in days[:8]]
+    more = f" and {len(days) - 8} more" if len(days) > 8 else ""
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + (f", {shown[-1]}{more}" if more else f" and {shown[-1]}")
 
 
 def _summary_text(label: str, s: attendance.AttendanceSummary) -> str:
@@ -186,3 +220,43 @@ def _defence_codes(ctx: Context) -> Outcome:
             marks_evidence("defence codes without a note", flagged),
         )
     return ok("No session in the offence period carries an unexplained defence code.")
+
+
+@rule("S444-28", title="Codes used as the regulations intend")
+def _codes_as_intended(ctx: Context) -> Outcome:
+    start_age, end_age = compulsory_school_age(ctx.case.pupil.date_of_birth, ctx.school_days)
+    x_when_compulsory = [m for m in ctx.register.marks if m.code == "X" and start_age <= m.date <= end_age]
+    timetables = [d for d in ctx.docs(Plan) if d.meta.part_time_timetable and d.meta.start and d.meta.end]
+    c2 = [m for m in ctx.register.marks if m.code == "C2"]
+    c2_outside = [
+        m
+        for m in c2
+        if not any(p.meta.start and p.meta.end and p.meta.start <= m.date <= p.meta.end for p in timetables)
+    ]
+    problems = []
+    evidence: list[Evidence] = []
+    if x_when_compulsory:
+        m = x_when_compulsory[0]
+        problems.append(
+            f"{len(x_when_compulsory)} session(s) are marked X (not required to attend: non-compulsory school age) "
+            f"while the pupil was of compulsory school age ({start_age.isoformat()} to {end_age.isoformat()}), "
+            f"e.g. {m.date.isoformat()} {m.session}"
+        )
+        evidence.append(marks_evidence("X marks within compulsory school age", x_when_compulsory))
+    if c2_outside:
+        m = c2_outside[0]
+        problems.append(
+            f"{len(c2_outside)} C2 (part-time timetable) session(s) fall outside any plan that records an agreed "
+            f"part-time timetable, e.g. {m.date.isoformat()} {m.session}"
+        )
+        evidence.append(marks_evidence("C2 marks with no part-time timetable on record", c2_outside))
+    if problems:
+        return bad(
+            Status.warn,
+            "; ".join(problems) + ".",
+            "Correct the marks with the MIS (recording each amendment), or add the plan that agreed the part-time "
+            "timetable (type: plan, part_time_timetable: true, with its start and end).",
+            *evidence,
+        )
+    used = f" {len(c2)} C2 session(s) fall within an agreed part-time timetable." if c2 else ""
+    return ok(f"No X mark within compulsory school age.{used}", *(doc_evidence(d) for d in timetables if c2))

@@ -157,7 +157,7 @@ def _notices_served(ctx: Context) -> Outcome:
                 d
                 for d in notices
                 if d.meta.kind == kind
-                and ctx.received_by(d, parent.id)
+                and ctx.served_on(d, parent.id)
                 and (allow_email or not isinstance(d.meta.served, EmailServed))
             ]
             if not good:

@@ -9,32 +9,39 @@ from __future__ import annotations
 import datetime as dt
 
 from ..case.models import Notice, NoticeKind, Parent, PenaltyNotice
-from ..register.calendar import months_before
+from ..register.calendar import add_school_weeks, months_before
 from .engine import Context, Outcome, Status, bad, doc_evidence, field_evidence, marks_evidence, na, ok, rule
 
 
-@rule("S444-60", title="Improvement period ended", settings=("improvement_weeks_min", "improvement_weeks_max"))
+@rule(
+    "S444-60",
+    title="Improvement period ended",
+    settings=("improvement_weeks_min", "improvement_weeks_max", "improvement_period_unit"),
+)
 def _improvement_period(ctx: Context, parent: Parent) -> Outcome:
     s = ctx.settings
     kinds = (NoticeKind.notice_to_improve, NoticeKind.penalty_notice_warning)
     threshold_marks = [m for w in ctx.windows for m in w.sessions]
     all_holiday = bool(threshold_marks) and all(m.code == "G" for m in threshold_marks)
-    notices = [d for d in ctx.docs(Notice) if d.meta.kind in kinds and ctx.received_by(d, parent.id)]
+    notices = [d for d in ctx.docs(Notice) if d.meta.kind in kinds and ctx.served_on(d, parent.id)]
     if not notices:
         if all_holiday:
             return ok(
                 "No notice to improve was served; none is expected because the threshold absences are all holiday (G)."
             )
-        else:
-            return bad(
-                Status.warn,
-                f"No notice to improve or penalty notice warning was served on {parent.name}.",
-                f"Guidance expects a notice to improve first: serve one on {parent.name} ({parent.id}) by first-class post or by hand, and refer only after its improvement period ends.",
-            )
+        return bad(
+            Status.warn,
+            f"No notice to improve or penalty notice warning was served on {parent.name}.",
+            f"Guidance expects a notice to improve first: serve one on {parent.name} ({parent.id}) by first-class post or by hand, and refer only after its improvement period ends.",
+        )
     doc = max(notices, key=lambda d: d.meta.date)
     weeks = doc.meta.monitoring_weeks or s.improvement_weeks_min
+    unit = "school weeks" if s.improvement_period_unit == "school_weeks" else "weeks"
     start = doc.meta.date
-    end = start + dt.timedelta(weeks=weeks)
+    if s.improvement_period_unit == "school_weeks":
+        end = add_school_weeks(start, weeks, ctx.is_school_day)
+    else:
+        end = start + dt.timedelta(weeks=weeks)
     evidence = doc_evidence(doc)
     if not s.improvement_weeks_min <= weeks <= s.improvement_weeks_max:
         allowed = (
@@ -44,14 +51,26 @@ def _improvement_period(ctx: Context, parent: Parent) -> Outcome:
         )
         return bad(
             Status.fail,
-            f"The {doc.meta.kind.value.replace('_', ' ')} to {parent.name} gives {weeks} weeks to improve; the {ctx.profile.name} profile requires {allowed} weeks.",
-            f"Serve a fresh notice on {parent.name} ({parent.id}) with an improvement period of {allowed} weeks.",
+            f"The {doc.meta.kind.value.replace('_', ' ')} to {parent.name} gives {weeks} {unit} to improve; the {ctx.profile.name} profile requires {allowed} {unit}.",
+            f"Serve a fresh notice on {parent.name} ({parent.id}) with an improvement period of {allowed} {unit}.",
             evidence,
         )
     if end > ctx.as_of:
+        premature = (
+            f"The improvement period of the notice served on {parent.name} on {start.isoformat()} runs to "
+            f"{end.isoformat()}, after the referral date ({ctx.as_of.isoformat()}): the referral is premature"
+        )
+        if doc.meta.early_issue_grounds:
+            return bad(
+                Status.warn,
+                f"{premature}, but the notice states grounds on which a penalty notice may be issued before the period ends: "
+                f"\u201c{doc.meta.early_issue_grounds}\u201d.",
+                "Check that those grounds are met now, and say so in the referral; otherwise wait until the period ends.",
+                evidence,
+            )
         return bad(
             Status.fail,
-            f"The improvement period of the notice served on {parent.name} on {start.isoformat()} runs to {end.isoformat()}, after the referral date ({ctx.as_of.isoformat()}): the referral is premature.",
+            premature + ".",
             f"Wait until the improvement period ends on {end.isoformat()} and refer only if unauthorised absence continued within it.",
             evidence,
         )
@@ -66,7 +85,7 @@ def _improvement_period(ctx: Context, parent: Parent) -> Outcome:
             evidence,
         )
     return ok(
-        f"The improvement period ({weeks} weeks, {start.isoformat()} to {end.isoformat()}) ended before the referral, with {len(within)} unauthorised sessions within it.",
+        f"The improvement period ({weeks} {unit}, {start.isoformat()} to {end.isoformat()}) ended before the referral, with {len(within)} unauthorised sessions within it.",
         evidence,
         marks_evidence("unauthorised sessions in the improvement period", within),
     )
@@ -107,7 +126,7 @@ def _final_warning(ctx: Context, parent: Parent) -> Outcome:
     warnings = [
         d
         for d in ctx.docs(Notice)
-        if d.meta.kind == NoticeKind.final_warning and ctx.received_by(d, parent.id) and d.meta.date <= ctx.as_of
+        if d.meta.kind == NoticeKind.final_warning and ctx.served_on(d, parent.id) and d.meta.date <= ctx.as_of
     ]
     if warnings:
         return ok(f"A final warning was served on {parent.name}.", *(doc_evidence(d) for d in warnings))
@@ -123,7 +142,7 @@ def _told_of_referral(ctx: Context) -> Outcome:
     notified = [
         d for d in ctx.docs(Notice) if d.meta.kind == NoticeKind.notification_of_referral and d.meta.date <= ctx.as_of
     ]
-    missing = [p for p in ctx.active_parents if not any(ctx.received_by(d, p.id) for d in notified)]
+    missing = [p for p in ctx.active_parents if not any(ctx.served_on(d, p.id) for d in notified)]
     if not missing:
         return ok("Every parent was told in writing of the referral.", *(doc_evidence(d) for d in notified))
     if ctx.case.safeguarding.notify_parents_would_risk_harm:

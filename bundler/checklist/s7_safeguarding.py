@@ -44,4 +44,4 @@ def _risk_of_harm(ctx: Context) -> Outcome:
             "Do not refer for enforcement: refer the child to children's social care.",
             evidence,
         )
-    return ok("Notifying the parents would not put the child at risk of harm.", evidence)
+    return ok("Telling the parents would not put the child at risk of harm, as the case records.", evidence)

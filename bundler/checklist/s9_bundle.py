@@ -6,7 +6,12 @@ gives an ``Outcome``; the rule's routes, severity and wording come from the chec
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from ..case.models import DocumentBase
 from ..case.templates import template_names
+from ..case.validate import CaseDocument
 from .engine import Context, Outcome, Status, bad, contact_dates, doc_evidence, event_evidence, na, ok, rule
 
 
@@ -66,3 +71,63 @@ def _templates(ctx: Context) -> Outcome:
             *(doc_evidence(d) for d in unknown),
         )
     return ok("Every template named exists.")
+
+
+#: a blank a toolkit template leaves for staff: "[time of the meeting]", "[action]". Not a
+#: Markdown link ("[text](url)", "[text][ref]", "[ref]: url"), not escaped text ("\[").
+TEMPLATE_BLANK = re.compile(r"(?<!\\)\[([a-z][^\[\]\n]{1,80}?)\](?![(\[:])")
+
+
+def _blanks(ctx: Context) -> list[tuple[CaseDocument[DocumentBase], int, str]]:
+    """Every unfilled blank in the documents whose text bundler reads: Markdown bodies and
+    Word (.docx) files, with the line (the paragraph, in a Word file) it is on."""
+    found: list[tuple[CaseDocument[DocumentBase], int, str]] = []
+    for doc in ctx.folder.documents:
+        if doc.kind == "markdown":
+            lines = (doc.body or "").splitlines()
+            first = doc.body_line
+        elif doc.path.lower().endswith(".docx"):
+            lines = _docx_paragraphs(ctx.folder.root / doc.path)
+            first = 1
+        else:
+            continue
+        for number, line in enumerate(lines, first):
+            found.extend((doc, number, m.group(0)) for m in TEMPLATE_BLANK.finditer(line))
+    return found
+
+
+def _docx_paragraphs(path: Path) -> list[str]:
+    """The paragraphs of a Word document, table cells included, in order ([] if it cannot
+    be read: validation reports that)."""
+    import zipfile
+
+    try:
+        import docx
+
+        document = docx.Document(str(path))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return []
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        lines += [cell.text for row in table.rows for cell in row.cells]
+    return lines
+
+
+@rule("S444-93", title="No unfilled template blanks")
+def _template_blanks(ctx: Context) -> Outcome:
+    blanks = _blanks(ctx)
+    if not blanks:
+        return ok("No document holds an unfilled template blank.")
+    by_doc: dict[str, list[str]] = {}
+    for doc, line, blank in blanks:
+        where = f"{doc.meta_file if doc.kind == 'markdown' else doc.path}:{line}"
+        by_doc.setdefault(doc.path, []).append(f"{where} {blank}")
+    listing = "; ".join(
+        ", ".join(items[:6]) + (f" and {len(items) - 6} more" if len(items) > 6 else "") for items in by_doc.values()
+    )
+    return bad(
+        Status.fail,
+        f"{len(blanks)} unfilled template blank(s) in {len(by_doc)} document(s): {listing}.",
+        "Fill in each blank with what happened (or delete it if it does not apply), then check the document again.",
+        *(doc_evidence(doc) for doc in dict.fromkeys(d for d, _, _ in blanks)),
+    )

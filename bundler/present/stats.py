@@ -12,6 +12,7 @@ from typing import Any
 from .. import figures
 from ..case.codes import REGULATIONS_2024_START
 from ..case.validate import CaseFolder
+from ..checklist.period import CLOSURE_CODES
 from ..register import attendance
 from ..register.calendar import school_year_start
 
@@ -72,8 +73,17 @@ def case_stats(
     as_of = case.as_of
     register = attendance.Register.from_marks(case.register).between(None, as_of)
     year_start = school_year_start(as_of)
-    windows = attendance.threshold_windows(
-        register, threshold=threshold, window_weeks=window_weeks, start=counts_from, end=as_of
+    windows = (
+        attendance.threshold_windows(
+            register,
+            threshold=threshold,
+            window_weeks=window_weeks,
+            start=counts_from,
+            end=as_of,
+            closure_codes=CLOSURE_CODES,
+        )
+        if counts_from <= as_of
+        else []  # a referral before the framework start: no session counts
     )
     return {
         "format": STATS_FORMAT,

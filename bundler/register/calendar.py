@@ -9,18 +9,21 @@ year to date" mean the same thing everywhere.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 
 __all__ = [
     "school_year_start",
     "months_before",
     "add_months",
     "birthday",
+    "first_day_of_term",
     "compulsory_school_age",
     "is_school_day",
     "next_school_day",
     "add_school_days",
     "add_weeks",
+    "add_school_weeks",
 ]
 
 
@@ -61,12 +64,26 @@ def birthday(dob: dt.date, age: int) -> dt.date:
         return dt.date(year, 3, 1)
 
 
-def compulsory_school_age(dob: dt.date) -> tuple[dt.date, dt.date]:
+def first_day_of_term(year: int, school_days: Sequence[dt.date] = ()) -> dt.date:
+    """The first day of the school year that begins in ``year``: the first term to begin
+    after July (Education Act 1996 s579). Taken from ``school_days`` (sorted): the first on
+    or after 1 August of that year; 1 September where they give none."""
+    august = dt.date(year, 8, 1)
+    i = bisect_left(school_days, august)
+    if i < len(school_days) and school_days[i].year == year:
+        return school_days[i]
+    return dt.date(year, 9, 1)
+
+
+def compulsory_school_age(dob: dt.date, school_days: Sequence[dt.date] = ()) -> tuple[dt.date, dt.date]:
     """First and last day of compulsory school age (Education Act 1996 s8).
 
     Starts on the first 31 December, 31 March or 31 August on or after the fifth
-    birthday; ends on the last Friday in June of the school year (1 Sep - 31 Aug) in
-    which the child turns 16.
+    birthday. Ends on the school leaving date (the last Friday in June) of the school year
+    in which the child turns 16, a school year beginning on the first day of term after
+    July (``first_day_of_term``, from ``school_days`` where they reach it). So a child who
+    turns 16 after that June Friday but before the first day of the next term ends
+    compulsory school age on the June Friday (s8(3)).
     """
     fifth = birthday(dob, 5)
     starts = sorted(
@@ -77,7 +94,8 @@ def compulsory_school_age(dob: dt.date) -> tuple[dt.date, dt.date]:
         if d >= fifth
     )
     sixteenth = birthday(dob, 16)
-    year_end = min(sixteenth.year + (1 if sixteenth.month >= 9 else 0), dt.MAXYEAR)
+    begun = sixteenth.year < dt.MAXYEAR and sixteenth >= first_day_of_term(sixteenth.year, school_days)
+    year_end = min(sixteenth.year + (1 if begun else 0), dt.MAXYEAR)
     last_friday = dt.date(year_end, 6, 30)
     while last_friday.weekday() != 4:
         last_friday -= dt.timedelta(days=1)
@@ -113,6 +131,17 @@ def add_school_days(start: dt.date, n: int, holidays: Iterable[dt.date] = ()) ->
         day += dt.timedelta(days=1)
         if is_school_day(day, closed):
             n -= 1
+    return day
+
+
+def add_school_weeks(start: dt.date, weeks: int, is_school_day: Callable[[dt.date], bool]) -> dt.date:
+    """The day ``weeks`` school weeks after ``start``: seven-day stretches counted from
+    ``start``, a stretch with no school day in it (a holiday week) not counting."""
+    day, counted = start, 0
+    while counted < weeks:
+        if any(is_school_day(day + dt.timedelta(days=i)) for i in range(1, 8)):
+            counted += 1
+        day += dt.timedelta(days=7)
     return day
 
 
