@@ -176,7 +176,7 @@ def test_every_package_says_what_it_takes_and_gives():
 
 
 #: formatting a percentage, a date or a duration by hand, instead of through bundler.figures
-STRAY_FORMAT = re.compile(r"""\{[^{}]*:\.\d+f\}%|:%[dAaBb]\b|%B %Y|%b %Y|\|\s*round\(""")
+STRAY_FORMAT = re.compile(r"""\{[^{}]*:\.\d+f\}%|\{[^{}]*:%[dAaBbYm][^{}]*\}|%B %Y|%b %Y|\|\s*round\(""")
 
 
 def test_one_formatter_for_figures_and_dates():

@@ -1,8 +1,11 @@
-"""Merge the rendered parts into one PDF: pages, internal links, stamps, page labels,
-outline, metadata and the embedded manifest.
+"""Put the bundle together: every page placed, linked, stamped, numbered and outlined,
+then the manifest that lets anyone check it later.
 
-Takes the laid-out sections (every part rendered); gives a pypdf writer ready to save,
-and the manifest it embeds.
+Takes the laid-out sections (every part rendered); gives a ``pikepdf.Pdf`` ready to save,
+the manifest it embeds, and what preparing the source PDFs removed (for the build's
+report). Uses pikepdf (qpdf): each bundle page draws its source page as a form XObject
+(``place``), so a source's content streams are never edited, shared streams cannot be
+stamped twice, and the stamp sits in a band nothing else occupies.
 """
 
 from __future__ import annotations
@@ -11,18 +14,34 @@ import datetime as dt
 import io
 import json
 import os
+from dataclasses import dataclass, field
 from typing import Any
 
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
 from .. import __version__, figures
+from ..case.pdfs import open_pdf
 from ..case.validate import CaseFolder
 from ..checklist import CheckResult
 from ..errors import BundleError
-from .manifest import CASE_DATA_NAME, MANIFEST_NAME, case_json, page_digest, set_document_id
-from .plan import ROUTE_TITLES, OutlineItem, Section, label_of
-from .stamp import stamp_page
+from .digest import Digester
+from .manifest import CASE_DATA_NAME, MANIFEST_NAME, case_json
+from .place import Matrix, place_page, transform_rect
+from .plan import ROUTE_TITLES, Part, Section
+from .sourcepdf import Link, SourceReport, page_links, prepare_source
+from .stamp import Stamper
+
+__all__ = ["assemble", "source_date", "Assembly"]
+
+#: WeasyPrint writes the bundle's own cross-references as URI links to these schemes:
+#: a page of the bundle, and (from a Markdown link to another file of the case) a document
+INTERNAL = "bundle:page:"
+DOCUMENT = "bundle:document:"
 
 
 def source_date(case: CaseFolder) -> dt.datetime:
+    """The bundle's date: ``SOURCE_DATE_EPOCH`` when set, else the referral date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
@@ -30,136 +49,247 @@ def source_date(case: CaseFolder) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
 
 
-def assemble(
-    case: CaseFolder, result: CheckResult, sections: list[Section], total: int, draft: bool
-) -> tuple[Any, dict[str, Any]]:
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.constants import PageLabelStyle
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NullObject
+@dataclass
+class Assembly:
+    """The bundle in memory, before it is written."""
 
-    writer = PdfWriter()
-    page_ranges = []
-    pages = []  # the writer's pages, kept here: len(writer.pages) walks the page tree
-    source: bytes | None = None  # the parts of one batch share one PDF, in order
-    reader: Any = None
+    pdf: pikepdf.Pdf
+    manifest: dict[str, Any]
+    reports: list[SourceReport] = field(default_factory=list)
+
+
+@dataclass
+class _Placed:
+    part: Part
+    piece: Part
+    source: pikepdf.Pdf
+    index: int  # the page within ``source``
+    matrix: Matrix
+    links: list[Link]
+
+
+def assemble(
+    case: CaseFolder,
+    result: CheckResult,
+    sections: list[Section],
+    total: int,
+    draft: bool,
+    *,
+    limits: Any = None,
+    strict_sources: bool = False,
+) -> Assembly:
+    """The whole bundle: pages, links, stamps, labels, outline, metadata, manifest."""
+    out = pikepdf.new()
+    reports: list[SourceReport] = []
+    placed = _place_all(out, sections, reports, limits, strict_sources)
+    if len(placed) != total:
+        raise BundleError(f"the bundle has {len(placed)} pages, {total} were laid out")
+    _link(out, placed)
+    _stamp(out, placed, total, draft)
+    out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))
+    out.Root.PageMode = Name.UseOutlines
+    out.Root.OpenAction = Array([out.pages[0].obj, Name.XYZ, None, None, 1])
+    _outline(out, sections, placed)
+    _metadata(out, case, result)
+    manifest = _manifest(out, case, result, sections, total, draft, reports)
+    _attach(out, MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True).encode(), case)
+    _attach(out, CASE_DATA_NAME, case_json(case).encode(), case)
+    return Assembly(out, manifest, reports)
+
+
+def _place_all(
+    out: pikepdf.Pdf, sections: list[Section], reports: list[SourceReport], limits: Any, strict: bool
+) -> list[_Placed]:
+    placed: list[_Placed] = []
+    rendered: dict[int, tuple[bytes, pikepdf.Pdf]] = {}  # the parts of one rendered batch share one PDF
     for section in sections:
         for part in section.parts:
             for piece in [part, *part.attachments]:
-                if piece.pdf is not source:
-                    source, reader = piece.pdf, PdfReader(io.BytesIO(piece.pdf))
-                wanted = reader.pages[piece.page_offset : piece.page_offset + piece.pages]
-                added = [writer.add_page(page) for page in wanted]
-                if len(added) != piece.pages or piece.pages == 0:
-                    raise BundleError(f"{piece.key}: {piece.pages} pages expected but {len(added)} were merged")
-                pages.extend(added)
-                piece.pdf = b""  # merged: only the writer holds these pages now
-            page_ranges.append(part)
-    if len(pages) != total or len(writer.pages) != total:
-        raise BundleError(f"the bundle has {len(writer.pages)} pages, {total} were laid out")
+                if piece.source:
+                    source = open_pdf(piece.pdf, piece.key, max_pages=limits.max_pages, max_pixels=limits.max_pixels)
+                    report = prepare_source(source, piece.key, strict=strict)
+                    reports.append(report)
+                else:
+                    cached = rendered.get(id(piece.pdf))
+                    if cached is None or cached[0] is not piece.pdf:
+                        cached = rendered[id(piece.pdf)] = (piece.pdf, pikepdf.open(io.BytesIO(piece.pdf)))
+                    source, report = cached[1], SourceReport(piece.key)
+                wanted = range(piece.page_offset, piece.page_offset + piece.pages)
+                if piece.pages == 0 or wanted.stop > len(source.pages):
+                    raise BundleError(f"{piece.key}: {piece.pages} pages expected, the PDF has {len(source.pages)}")
+                for index in wanted:
+                    spot = place_page(out, source, index, fit=piece.source)
+                    links = page_links(source, index, report, internal=() if piece.source else (INTERNAL, DOCUMENT))
+                    placed.append(_Placed(part, piece, source, index, spot.matrix, links))
+                if strict and report.removed:
+                    raise BundleError(
+                        f"{piece.key}: holds links that are not allowed ({', '.join(report.removed)}); --strict-sources refuses it"
+                    )
+    return placed
 
-    # internal links: WeasyPrint wrote them as URI links to bundle:page:N
-    for page in pages:
-        for annot_ref in page.get("/Annots", []) or []:
-            annot = annot_ref.get_object()
-            action = annot.get("/A")
+
+def _link(out: pikepdf.Pdf, placed: list[_Placed]) -> None:
+    """Links on the bundle's pages: the bundle's own cross-references, links within a
+    document (now to the bundle page that shows the target), and https: links."""
+    where = {(id(p.source), p.index): number for number, p in enumerate(placed)}
+    documents = {p.part.doc.path: p.part.first_page - 1 for p in placed if p.part.doc is not None}
+    pages = [page.obj for page in out.pages]
+    for number, p in enumerate(placed):
+        annots = []
+        for link in p.links:
+            rect = transform_rect(p.matrix, link.rect)
+            target: int | None = None
+            action: Dictionary | None = None
+            if link.uri and link.uri.startswith(INTERNAL):
+                target = int(link.uri[len(INTERNAL) :]) - 1
+                if not 0 <= target < len(pages):
+                    raise BundleError(f"internal link to page {target + 1} of {len(pages)}")
+            elif link.uri and link.uri.startswith(DOCUMENT):
+                target = documents.get(link.uri[len(DOCUMENT) :])
+            elif link.uri:
+                action = Dictionary(S=Name.URI, URI=pikepdf.String(link.uri))
+            elif link.page is not None:
+                target = where.get((id(p.source), link.page))
+            if target is not None:
+                action = Dictionary(S=Name.GoTo, D=Array([pages[target], Name.XYZ, None, None, None]))
             if action is None:
                 continue
-            action = action.get_object()
-            uri = action.get("/URI")
-            if isinstance(uri, (str, bytes)) and str(uri).startswith("bundle:page:"):
-                target = int(str(uri).rsplit(":", 1)[1]) - 1
-                if not 0 <= target < total:
-                    raise BundleError(f"internal link to page {target + 1} of {total}")
-                annot[NameObject("/A")] = DictionaryObject(
-                    {
-                        NameObject("/S"): NameObject("/GoTo"),
-                        NameObject("/D"): ArrayObject(
-                            [
-                                pages[target].indirect_reference,
-                                NameObject("/XYZ"),
-                                NullObject(),
-                                NullObject(),
-                                NullObject(),
-                            ]
-                        ),
-                    }
-                )
-
-    # stamps: page N of M and the section label, clear of the content at the foot
-    for number, page in enumerate(pages, 1):
-        label = label_of(sections, number)
-        if page.rotation:
-            page.transfer_rotation_to_content()  # parses the content: only when needed
-        stamp_page(writer, page, f"Page {number} of {total}", label, draft)
-
-    # page labels = section labels
-    for section in sections:
-        if section.parts:
-            writer.set_page_label(
-                section.first_page - 1,
-                section.parts[-1].last_page - 1,
-                style=PageLabelStyle.DECIMAL,
-                prefix=section.letter,
-                start=1,
-            )
-
-    # outline: sections, then documents with their own outline beneath
-    for section in sections:
-        if not section.parts:
-            continue
-        parent = writer.add_outline_item(
-            title=f"{section.letter} {section.title} (p. {section.first_page})", page_number=section.first_page - 1
-        )
-        for part in section.parts:
-            if part.key == "cover":
-                continue
-            when = f", {figures.short_date(part.date)}" if part.date else ""
-            item = writer.add_outline_item(
-                title=f"{label_of(sections, part.first_page)} {part.title}{when} (p. {part.first_page})",
-                page_number=part.first_page - 1,
-                parent=parent,
-            )
-            offset = part.first_page - 1
-            for piece in [part, *part.attachments]:
-                if piece is not part:
-                    sub = writer.add_outline_item(
-                        title=f"{piece.title} (p. {offset + 1})", page_number=offset, parent=item
+            annots.append(
+                out.make_indirect(
+                    Dictionary(
+                        Type=Name.Annot,
+                        Subtype=Name.Link,
+                        Rect=Array([round(v, 2) for v in rect]),
+                        Border=Array([0, 0, 0]),
+                        A=action,
                     )
-                else:
-                    sub = item
-                _add_outline(writer, piece.outline, offset, sub)
-                offset += piece.pages
+                )
+            )
+        if annots:
+            pages[number].Annots = Array(annots)
 
-    built = source_date(case)
-    stamp = built.strftime("D:%Y%m%d%H%M%S+00'00'")
-    writer.add_metadata(
-        {
-            "/Title": f"Attendance referral bundle {case.case.case_id}",
-            "/Subject": ROUTE_TITLES[result.route][1],
-            "/Author": case.case.referral.prepared_by.name,
-            "/Creator": f"bundler {__version__}",
-            "/Producer": f"bundler {__version__} (WeasyPrint, pypdf)",
-            "/CreationDate": stamp,
-            "/ModDate": stamp,
-        }
+
+def _stamp(out: pikepdf.Pdf, placed: list[_Placed], total: int, draft: bool) -> None:
+    stamper = Stamper(out)
+    previous: Part | None = None
+    for number, (page, p) in enumerate(zip(out.pages, placed), 1):
+        left = p.part.tab
+        if p.part is not previous and p.part.exhibit:
+            left += f"  Exhibit {p.part.exhibit}"
+        previous = p.part
+        stamper.stamp(page, left=left, right=f"Page {number} of {total}", draft=draft)
+
+
+def _outline(out: pikepdf.Pdf, sections: list[Section], placed: list[_Placed]) -> None:
+    """Sections, then each document with its tab, date and page, its own outline beneath."""
+    with out.open_outline() as outline:
+        for section in sections:
+            if not section.parts:
+                continue
+            top = pikepdf.OutlineItem(
+                f"{section.letter} {section.title} (p. {section.first_page})", section.first_page - 1
+            )
+            outline.root.append(top)
+            for part in section.parts:
+                if part.key == "cover":
+                    continue
+                when = f", {figures.short_date(part.date)}" if part.date else ""
+                who = f", {part.addressee}" if part.addressee else ""
+                item = pikepdf.OutlineItem(
+                    f"{part.tab} {part.title}{who}{when} (p. {part.first_page})", part.first_page - 1
+                )
+                top.children.append(item)
+                offset = part.first_page - 1
+                for piece in [part, *part.attachments]:
+                    holder = item
+                    if piece is not part:
+                        holder = pikepdf.OutlineItem(f"{piece.title} (p. {offset + 1})", offset)
+                        item.children.append(holder)
+                    _source_outline(holder, piece, offset, placed)
+                    offset += piece.pages
+
+
+def _source_outline(holder: Any, piece: Part, offset: int, placed: list[_Placed]) -> None:
+    """A source PDF's own bookmarks, beneath its document, pointing at the bundle pages."""
+    if not piece.source:
+        return
+    source = next((p.source for p in placed if p.piece is piece), None)
+    if source is None:
+        return
+    numbers = {page.obj.objgen: i for i, page in enumerate(source.pages)}
+
+    def walk(items: Any, into: Any, depth: int) -> None:
+        for item in items:
+            page = _outline_page(source, item, numbers)
+            node = pikepdf.OutlineItem(str(item.title)[:200], offset + page if page is not None else offset)
+            into.children.append(node)
+            if depth < 12:
+                walk(item.children, node, depth + 1)
+
+    try:
+        with source.open_outline() as own:
+            walk(own.root, holder, 0)
+    except (pikepdf.PdfError, pikepdf.OutlineStructureError, AttributeError, TypeError, ValueError):
+        return  # a damaged outline is left out; the pages themselves are all there
+
+
+def _outline_page(source: pikepdf.Pdf, item: Any, numbers: dict[tuple[int, int], int]) -> int | None:
+    dest = item.destination
+    if dest is None and isinstance(item.action, Dictionary) and item.action.get("/S") == Name.GoTo:
+        dest = item.action.get("/D")
+    if isinstance(dest, int):
+        return dest
+    if isinstance(dest, Array) and len(dest) and isinstance(dest[0], Dictionary):
+        return numbers.get(dest[0].objgen)
+    return None
+
+
+def _metadata(out: pikepdf.Pdf, case: CaseFolder, result: CheckResult) -> None:
+    stamp = source_date(case).strftime("D:%Y%m%d%H%M%S+00'00'")
+    info = out.docinfo
+    info.Title = f"Attendance referral bundle {case.case.case_id}"
+    info.Subject = ROUTE_TITLES[result.route][1]
+    info.Author = case.case.referral.prepared_by.name
+    info.Creator = f"bundler {__version__}"
+    info.Producer = f"bundler {__version__} (WeasyPrint, pikepdf)"
+    info.CreationDate = stamp
+    info.ModDate = stamp
+
+
+def _attach(out: pikepdf.Pdf, name: str, data: bytes, case: CaseFolder) -> None:
+    when = source_date(case).strftime("D:%Y%m%d%H%M%S+00'00'")
+    out.attachments[name] = pikepdf.AttachedFileSpec(
+        out, data, filename=name, mime_type="application/json", creation_date=when, mod_date=when
     )
-    writer.page_mode = "/UseOutlines"
-    writer.compress_identical_objects()
 
+
+def _manifest(
+    out: pikepdf.Pdf,
+    case: CaseFolder,
+    result: CheckResult,
+    sections: list[Section],
+    total: int,
+    draft: bool,
+    reports: list[SourceReport],
+) -> dict[str, Any]:
+    sha = {f.path: f.sha256 for f in case.files}
     documents = [
         {
             "key": part.key,
             "title": part.title,
             "section": part.section,
-            "label": label_of(sections, part.first_page),
+            "tab": part.tab,
+            "exhibit": part.exhibit,
             "first_page": part.first_page,
             "last_page": part.last_page,
-            "sha256": next((f.sha256 for f in case.files if part.doc is not None and f.path == part.doc.path), None),
+            "sha256": sha.get(part.doc.path) if part.doc is not None else None,
         }
-        for part in page_ranges
+        for section in sections
+        for part in section.parts
     ]
-    manifest = {
-        "format": 1,
+    digester = Digester(out, frozenset({MANIFEST_NAME, CASE_DATA_NAME}))
+    return {
+        "format": 2,
         "tool": f"bundler {__version__}",
         "case_id": case.case.case_id,
         "built_for": case.case.referral.date.isoformat(),
@@ -174,16 +304,10 @@ def assemble(
             "profile": result.profile.name,
             "route": result.route.value,
         },
-        # what verify recomputes from the written file: each page's decoded content
-        "page_sha256": [page_digest(p) for p in pages],
+        "sources": {
+            r.label: {"removed": sorted(set(r.removed)), "notes": r.notes} for r in reports if r.removed or r.notes
+        },
+        # what verify recomputes from the file: what each page shows, and the rest
+        "page_sha256": [digester.page(i) for i in range(total)],
+        "document_sha256": digester.document(),
     }
-    writer.add_attachment(MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True).encode())
-    writer.add_attachment(CASE_DATA_NAME, case_json(case).encode())
-    set_document_id(writer, case, json.dumps(manifest, sort_keys=True).encode())
-    return writer, manifest
-
-
-def _add_outline(writer: Any, items: list[OutlineItem], offset: int, parent: Any) -> None:
-    for title, page, children in items:
-        item = writer.add_outline_item(title=title, page_number=offset + page, parent=parent)
-        _add_outline(writer, children, offset, item)

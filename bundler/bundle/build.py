@@ -17,11 +17,12 @@ from ..case.validate import CaseFolder, validate_folder
 from ..checklist import CheckResult, check_case, load_profile
 from ..errors import BundleError
 from ..output import atomic_write_with
-from .assemble import assemble
+from .assemble import Assembly, assemble
 from .generated import attendance_part, front_matter_jobs
 from .parts import document_part
 from .plan import DOCUMENT_SECTIONS, BuildResult, Generated, Section, assign_pages, batches
 from .render import WARN_PAGES, BatchJob, Renderer, RenderJob, default_cache_dir
+from .sign import sign_bundle
 
 
 def build_bundle(
@@ -34,8 +35,16 @@ def build_bundle(
     progress: Callable[[str], None] | None = None,
     cache_dir: Path | None | bool = True,
     workers: int | None = None,
+    strict_sources: bool = False,
+    sign: Path | None = None,
+    sign_password: bytes | None = None,
 ) -> BuildResult:
-    """Build the referral bundle PDF for a case folder, written atomically to ``output``."""
+    """Build the referral bundle PDF for a case folder, written atomically to ``output``.
+
+    ``strict_sources`` refuses a source PDF that holds active content (scripts, launch
+    actions, embedded files) instead of stripping it; ``sign`` signs the finished bundle
+    with that PKCS#12 key (``sign_password`` unlocks it).
+    """
     limits = limits or Limits()
     note = progress or _quiet
     root = Path(folder)
@@ -48,11 +57,33 @@ def build_bundle(
         note("preparing documents")
         generated = plan_sections(case, result, limits)
         render_parts(renderer, case, result, generated, draft, note)
-        writer, total, manifest = lay_out_and_assemble(case, result, generated, renderer, draft, note, warnings)
+        assembly, total = lay_out_and_assemble(
+            case, result, generated, renderer, draft, note, warnings, limits=limits, strict_sources=strict_sources
+        )
+    for report in assembly.reports:
+        warnings.extend(report.lines())
+    note("writing")
     # straight to a temporary file beside the output, renamed into place: the PDF is
     # never held in memory as bytes
-    atomic_write_with(out, writer.write)
-    return BuildResult(out, total, result.ready, draft, warnings, manifest)
+    atomic_write_with(out, lambda fh: save(assembly.pdf, fh))
+    if sign is not None:
+        note("signing")
+        sign_bundle(out, sign, sign_password)
+    return BuildResult(out, total, result.ready, draft, warnings, assembly.manifest)
+
+
+def save(pdf: Any, fh: Any) -> None:
+    """Write the bundle: streams compressed, objects in object streams, and an ID made
+    from the content, so the same case gives the same bytes."""
+    import pikepdf
+
+    pdf.save(
+        fh,
+        compress_streams=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        deterministic_id=True,
+        fix_metadata_version=False,
+    )
 
 
 def _quiet(message: str) -> None:
@@ -127,7 +158,10 @@ def lay_out_and_assemble(
     draft: bool,
     note: Callable[[str], None],
     warnings: list[str],
-) -> tuple[Any, int, dict[str, Any]]:
+    *,
+    limits: Limits,
+    strict_sources: bool = False,
+) -> tuple[Assembly, int]:
     """Settle the page numbers of the generated sections, render them, merge."""
     sections = generated.sections
     # The generated parts print page numbers, which depend on their own page counts:
@@ -150,8 +184,7 @@ def lay_out_and_assemble(
         )
 
     note("merging")
-    writer, manifest = assemble(case, result, sections, total, draft)
-    return writer, total, manifest
+    return assemble(case, result, sections, total, draft, limits=limits, strict_sources=strict_sources), total
 
 
 def refuse_output_inside(root: Path, out: Path) -> None:

@@ -18,7 +18,7 @@ from ..present.report import grouped
 from ..register import attendance
 from ..register.calendar import school_year_start
 from .parts import render_page, type_label
-from .plan import ROUTE_TITLES, Generated, Part, label_of
+from .plan import ROUTE_TITLES, Generated, Part
 from .render import RenderJob
 
 
@@ -164,7 +164,7 @@ def front_matter_jobs(
                 continue
             section_entries.append(
                 {
-                    "label": label_of(sections, part.first_page),
+                    "label": part.tab,
                     "date": part.date,
                     "title": part.title,
                     "first_page": part.first_page,
@@ -213,7 +213,7 @@ def front_matter_jobs(
         register_page=generated.attendance.first_page,
     )
     jobs.append(RenderJob(html, "checklist", None, layout_only=layout_only))
-    doc_labels = {p.doc.path: label_of(sections, p.first_page) for s in sections for p in s.parts if p.doc is not None}
+    doc_labels = {p.doc.path: p.tab for s in sections for p in s.parts if p.doc is not None}
     html = render_page(
         "chronology.html.j2",
         title="Chronology",

@@ -1,25 +1,50 @@
-"""The bundle's manifest and ``bundler verify``.
+"""The bundle's manifest, and ``bundler verify``: is this the bundle bundler built?
 
-Takes a built bundle (and, optionally, the case folder); gives what changed: pages whose
-content no longer matches its digest, and input files changed since the build. The
-manifest embedded at build time records every input file's sha256, each document's
-page range, every page's content digest and the checklist result.
+Takes a built bundle (and, optionally, the case folder it was built from); gives a
+``Verification`` naming everything that no longer matches. The manifest embedded at
+build time records every input file's sha256, each document's pages, a digest of what
+each page shows (content, resources, boxes, rotation, annotations and link targets:
+``digest``) and a digest of the rest of the document (outline, names, actions, form,
+information). ``verify``:
+
+* recomputes every digest from the bundle as bundler wrote it (its first revision) and
+  names each page or part that differs; a manifest that is missing, damaged or
+  incomplete is a failure, never a pass;
+* reports every incremental update saved after the build, naming the pages and parts
+  it changed; the only update allowed is a signature that covers the whole file;
+* checks the signatures (``sign``): who signed, when, and whether anything changed since;
+* with the case folder, compares every input file, and rebuilds the bundle from the
+  case to compare every page: so even a manifest forged along with the pages is found.
+  Without a signature, that is the only way to detect a forged manifest, and verify
+  says so.
 """
 
 from __future__ import annotations
 
-import hashlib
+import io
 import json
 import os
+import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pikepdf
+
 from ..case.validate import CaseFolder
 from ..errors import BundleError
 
+__all__ = ["MANIFEST_NAME", "CASE_DATA_NAME", "Verification", "case_json", "verify_bundle", "revisions"]
+
+MANIFEST_NAME = "bundler-manifest.json"
+CASE_DATA_NAME = "bundler-case.json"
+_OWN_FILES = frozenset({MANIFEST_NAME, CASE_DATA_NAME})
+_HEX = re.compile(r"[0-9a-f]{64}\Z")
+
 
 def case_json(case: CaseFolder) -> str:
+    """The case data the bundle carries (what it was built from), as JSON."""
     data = {
         "case": case.case.model_dump(mode="json", by_alias=True),
         "events": [e.model_dump(mode="json", by_alias=True) for e in case.events],
@@ -29,88 +54,215 @@ def case_json(case: CaseFolder) -> str:
     return json.dumps(data, indent=1, sort_keys=True)
 
 
-def set_document_id(writer: Any, case: CaseFolder, salt: bytes) -> None:
-    """A fixed document ID derived from the inputs, so the same case gives the same bytes."""
-    from pypdf.generic import ArrayObject, ByteStringObject
+@dataclass
+class Verification:
+    """What ``bundler verify`` found."""
 
-    digest = hashlib.md5(
-        case.case.case_id.encode() + b"|" + "".join(f.sha256 for f in case.files).encode() + salt, usedforsecurity=False
-    ).digest()
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    ok: bool
+    messages: list[str] = field(default_factory=list)  # what no longer matches
+    manifest: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the reader should know
+    signatures: list[Any] = field(default_factory=list)
+    compared_with_case: bool = False
+
+
+def revisions(data: bytes) -> list[int]:
+    """Where each revision of a PDF file ends (after its ``%%EOF``): more than one means
+    changes were saved after the first."""
+    ends = [match.end() for match in re.finditer(rb"startxref\s+\d+\s+%%EOF[ \t]*(?:\r\n|\r|\n)?", data)]
+    return ends or [len(data)]
+
+
+def _open(data: bytes, label: str) -> pikepdf.Pdf:
+    try:
+        return pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise _Refusal(
+            f"{label} is encrypted with a password; bundler never encrypts a bundle, so it was changed after it was built"
+        ) from None
+    except (pikepdf.PdfError, ValueError, OSError) as exc:
+        raise BundleError(f"{label}: cannot be read as a PDF ({str(exc).strip()[:160]})") from None
+
+
+class _Refusal(Exception):
+    """The file is a PDF but not a bundle verify can vouch for (a failure, exit 1)."""
+
+
+def _read_manifest(pdf: pikepdf.Pdf, label: str) -> dict[str, Any]:
+    try:
+        spec = pdf.attachments.get(MANIFEST_NAME)
+    except (pikepdf.PdfError, TypeError, ValueError):
+        spec = None
+    if spec is None:
+        raise _Refusal(
+            f"{label} has no bundler manifest: it was not made by bundler build, or the manifest was removed"
+        )
+    try:
+        manifest = json.loads(spec.get_file().read_bytes())
+    except (ValueError, UnicodeDecodeError, pikepdf.PdfError, AttributeError) as exc:
+        raise _Refusal(f"the manifest of {label} is damaged ({exc})") from None
+    problems = _manifest_problems(manifest)
+    if problems:
+        raise _Refusal(f"the manifest of {label} is incomplete or malformed: {'; '.join(problems)}")
+    return dict(manifest)
+
+
+def _manifest_problems(manifest: Any) -> list[str]:
+    if not isinstance(manifest, dict):
+        return ["it is not a JSON object"]
+    problems = []
+    pages = manifest.get("pages")
+    digests = manifest.get("page_sha256")
+    if not isinstance(pages, int) or pages < 1:
+        problems.append("it gives no page count")
+    if not isinstance(digests, list) or not all(isinstance(d, str) and _HEX.match(d) for d in digests):
+        problems.append("its page digests are missing or not digests")
+    elif isinstance(pages, int) and len(digests) != pages:
+        problems.append(f"it has {len(digests)} page digests for {pages} pages")
+    if not isinstance(manifest.get("document_sha256"), str) or not _HEX.match(manifest["document_sha256"]):
+        problems.append("its document digest is missing")
+    if not isinstance(manifest.get("inputs"), list) or not isinstance(manifest.get("documents"), list):
+        problems.append("its list of inputs or documents is missing")
+    return problems
+
+
+def _where(manifest: dict[str, Any], number: int) -> str:
+    for d in manifest.get("documents", []):
+        if (
+            isinstance(d, dict)
+            and isinstance(d.get("first_page"), int)
+            and d["first_page"] <= number <= d.get("last_page", 0)
+        ):
+            return f" ({d.get('tab', '')} {d.get('title', '')}, pages {d['first_page']}-{d['last_page']})"
+    return ""
+
+
+def _compare(pdf: pikepdf.Pdf, digests: list[str], document: str, manifest: dict[str, Any], what: str) -> list[str]:
+    """What in ``pdf`` differs from the given digests, page by page."""
+    from .digest import Digester
+
+    digester = Digester(pdf, _OWN_FILES)
+    messages = []
+    if len(pdf.pages) != len(digests):
+        messages.append(f"{what} has {len(pdf.pages)} pages; the bundle as built has {len(digests)}")
+    for number in range(1, min(len(pdf.pages), len(digests)) + 1):
+        if digester.page(number - 1) != digests[number - 1]:
+            messages.append(f"page {number}{_where(manifest, number)} {what} differs from the bundle as built")
+    if digester.document() != document:
+        messages.append(
+            f"outside its pages, {what} differs from the bundle as built (outline, links, actions, scripts, "
+            "embedded files, form or document information)"
+        )
+    return messages
 
 
 def verify_bundle(pdf_path: str | os.PathLike[str], case_folder: str | os.PathLike[str] | None = None) -> Verification:
-    """Recompute what the manifest promises: page count, every page's content, and (with a
-    case folder) every input file's hash."""
+    """Check a bundle is the one bundler built (see the module docstring)."""
     path = Path(pdf_path)
-    manifest, reader = read_manifest(path)
-    messages: list[str] = []
-    digests = manifest.get("page_sha256", [])
-    if len(reader.pages) != manifest.get("pages"):
-        messages.append(f"the bundle has {len(reader.pages)} pages; the manifest says {manifest.get('pages')}")
-    altered = []
-    for number, (page, expected) in enumerate(zip(reader.pages, digests), 1):
-        try:
-            actual = page_digest(page)
-        except (ValueError, KeyError, OSError) as exc:  # a damaged stream no longer decodes
-            actual = f"unreadable ({exc})"
-        if actual != expected:
-            altered.append(number)
-    for number in altered:
-        owner = next((d for d in manifest.get("documents", []) if d["first_page"] <= number <= d["last_page"]), None)
-        where = (
-            f" ({owner['label']}, {owner['title']}, pages {owner['first_page']}-{owner['last_page']})" if owner else ""
-        )
-        messages.append(f"page {number}{where} has been altered")
+    label = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BundleError(f"{path}: cannot be read ({exc.strerror})") from None
+    ends = revisions(data)
+    try:
+        base = _open(data[: ends[0]], label)
+        manifest = _read_manifest(base, label)
+    except _Refusal as exc:
+        return Verification(False, [str(exc)])
+    result = Verification(True, manifest=manifest)
+    result.messages += _compare(base, manifest["page_sha256"], manifest["document_sha256"], manifest, "as saved")
+    _later_revisions(data, ends, base, manifest, label, result)
     if case_folder is not None:
-        from ..case.load import load_case
-
-        raw = load_case(case_folder)
-        now = {f.path: f.sha256 for f in raw.files}
-        then = {f["path"]: f["sha256"] for f in manifest.get("inputs", [])}
-        for name in sorted(set(then) | set(now)):
-            if name not in now:
-                messages.append(f"{name}: in the bundle, no longer in the case folder")
-            elif name not in then:
-                messages.append(f"{name}: in the case folder, not in the bundle")
-            elif now[name] != then[name]:
-                messages.append(f"{name}: changed since the bundle was built")
-    return Verification(not messages, messages, manifest)
+        _against_case(Path(case_folder), base, manifest, result)
+    elif not result.signatures:
+        result.notes.append(
+            "This bundle is not signed, so its manifest could have been rewritten along with its pages: "
+            f"only the case folder can show that it was not (bundler verify {path} CASE_FOLDER)."
+        )
+    result.ok = not result.messages
+    return result
 
 
-def page_digest(page: Any) -> str:
-    """sha256 of a page's decoded content stream(s): what a reader sees on the page."""
-    contents = page.get_contents()
-    data = contents.get_data() if contents is not None else b""
-    return hashlib.sha256(data).hexdigest()
+def _later_revisions(
+    data: bytes, ends: list[int], base: pikepdf.Pdf, manifest: dict[str, Any], label: str, result: Verification
+) -> None:
+    """Changes saved after the build, and the signatures."""
+    from .sign import signatures
+
+    found = signatures(data)
+    result.signatures = found
+    for sig in found:
+        if not sig.intact:
+            result.messages.append(
+                f"the signature of {sig.signer} no longer matches the file: it was changed after signing"
+            )
+        elif not sig.whole_file:
+            result.messages.append(
+                f"the file was changed after {sig.signer} signed it (an update was saved after the signature)"
+            )
+    if len(ends) == 1:
+        return
+    signed_up_to = max((sig.covers for sig in found if sig.intact), default=0)
+    unaccounted = [i + 1 for i, end in enumerate(ends[1:], 1) if end > signed_up_to or not found]
+    if not unaccounted:
+        return
+    current = _open(data, label)
+    from .digest import Digester
+
+    before, after = Digester(base, _OWN_FILES), Digester(current, _OWN_FILES)
+    changed = [
+        n for n in range(1, min(len(base.pages), len(current.pages)) + 1) if before.page(n - 1) != after.page(n - 1)
+    ]
+    parts = [f"page {n}{_where(manifest, n)}" for n in changed]
+    if len(current.pages) != len(base.pages):
+        parts.append(f"the number of pages ({len(base.pages)} to {len(current.pages)})")
+    if before.document() != after.document():
+        parts.append("the document outside its pages (outline, links, actions, scripts, embedded files or form)")
+    what = "; ".join(parts) or "no page, but objects of the file"
+    result.messages.append(
+        f"{len(unaccounted)} update(s) were saved into the file after it was built (revision "
+        f"{', '.join(str(r + 1) for r in unaccounted)}), changing {what}"
+    )
 
 
-MANIFEST_NAME = "bundler-manifest.json"
+def _against_case(folder: Path, base: pikepdf.Pdf, manifest: dict[str, Any], result: Verification) -> None:
+    """Every input file, then every page against a fresh build from the case."""
+    from .. import __version__
+    from ..case.load import load_case
 
+    raw = load_case(folder)
+    now = {f.path: f.sha256 for f in raw.files}
+    then = {f.get("path"): f.get("sha256") for f in manifest.get("inputs", []) if isinstance(f, dict)}
+    changes = []
+    for name in sorted(set(then) | set(now), key=str):
+        if name not in now:
+            changes.append(f"{name}: in the bundle, no longer in the case folder")
+        elif name not in then:
+            changes.append(f"{name}: in the case folder, not in the bundle")
+        elif now[name] != then[name]:
+            changes.append(f"{name}: changed since the bundle was built")
+    result.messages += changes
+    if changes:
+        return
+    if manifest.get("tool") != f"bundler {__version__}":
+        result.notes.append(
+            f"built by {manifest.get('tool')}; this is bundler {__version__}: the pages cannot be rebuilt to compare, only the input files"
+        )
+        return
+    from .build import build_bundle
 
-CASE_DATA_NAME = "bundler-case.json"
+    profile = manifest.get("check", {}).get("profile") if isinstance(manifest.get("check"), dict) else None
+    with tempfile.TemporaryDirectory(prefix="bundler-verify-") as tmp:
+        rebuilt = Path(tmp) / "rebuilt.pdf"
+        build_bundle(folder, rebuilt, draft=bool(manifest.get("draft")), profile=profile)
+        with pikepdf.open(rebuilt) as fresh:
+            from .digest import Digester
 
-
-def read_manifest(pdf_path: Path) -> tuple[dict[str, Any], Any]:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(str(pdf_path))
-        attachments = reader.attachments
-    except (PyPdfError, OSError, ValueError) as exc:
-        raise BundleError(f"{pdf_path}: cannot be read as a PDF ({exc})") from None
-    if MANIFEST_NAME not in attachments:
-        raise BundleError(f"{pdf_path}: has no bundler manifest; it was not made by bundler build")
-    try:
-        manifest = json.loads(attachments[MANIFEST_NAME][0])
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{pdf_path}: its manifest is damaged ({exc})") from None
-    return manifest, reader
-
-
-@dataclass
-class Verification:
-    ok: bool
-    messages: list[str] = field(default_factory=list)
-    manifest: dict[str, Any] = field(default_factory=dict)
+            digester = Digester(fresh, _OWN_FILES)
+            digests = [digester.page(i) for i in range(len(fresh.pages))]
+            messages = _compare(base, digests, digester.document(), manifest, "this bundle")
+    if messages:
+        result.messages.append("the bundle does not match what its case folder builds:")
+        result.messages += [f"  {m}" for m in messages]
+    result.compared_with_case = True

@@ -11,7 +11,6 @@ import datetime as dt
 import email
 import email.policy
 import html as htmllib
-import io
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -22,12 +21,13 @@ from markupsafe import Markup
 from .. import figures
 from ..case.load import Limits
 from ..case.models import AnyDocument, Case, EmailServed, HandServed
+from ..case.pdfs import open_pdf
 from ..case.validate import CaseDocument, CaseFolder
 from ..errors import BundleError
 from ..present.jinja import render
 from ..present.markdown import links_and_images, to_html
 from .convert import DOCX_BODY
-from .plan import OutlineItem, Part
+from .plan import Part
 from .render import RenderJob, css_url
 
 
@@ -153,9 +153,7 @@ def document_part(doc: CaseDocument[AnyDocument], folder: CaseFolder, section: s
         wrap(_markdown_html(doc.body or "", label))
     elif doc.kind == "pdf":
         data = path.read_bytes()
-        reader = read_input_pdf(data, label)
-        part.pdf, part.pages = data, len(reader.pages)
-        part.outline = outline_of(reader)
+        part.pdf, part.pages, part.source = data, pdf_pages(data, label, limits), True
     elif doc.kind == "office" and path.suffix.lower() != ".docx":
         raise BundleError(
             f"{label}: {path.suffix} documents cannot be shown in the bundle yet; save it as PDF and add that"
@@ -178,7 +176,6 @@ def document_part(doc: CaseDocument[AnyDocument], folder: CaseFolder, section: s
         body, attachments = _eml_html(path, label, limits)
         wrap(body)
         for name, data in attachments:
-            reader = read_input_pdf(data, f"{label} (attachment {name})")
             part.attachments.append(
                 Part(
                     key=f"{doc.path}#{name}",
@@ -186,8 +183,8 @@ def document_part(doc: CaseDocument[AnyDocument], folder: CaseFolder, section: s
                     title=f"Attachment: {name}",
                     date=doc.meta.date,
                     pdf=data,
-                    pages=len(reader.pages),
-                    outline=outline_of(reader),
+                    pages=pdf_pages(data, f"{label} (attachment {name})", limits),
+                    source=True,
                 )
             )
     else:  # pragma: no cover - load.py only produces the kinds above
@@ -267,49 +264,7 @@ def _eml_html(path: Path, label: str, limits: Limits) -> tuple[str, list[tuple[s
     return html, pdfs
 
 
-def outline_of(reader: Any) -> list[OutlineItem]:
-    """An embedded PDF's outline as [(title, page_offset, children)]."""
-
-    def walk(items: Any) -> list[OutlineItem]:
-        out: list[OutlineItem] = []
-        for item in items:
-            if isinstance(item, list):
-                if out:
-                    out[-1][2].extend(walk(item))
-                continue
-            try:
-                page = reader.get_destination_page_number(item)
-            except (KeyError, ValueError, AttributeError, IndexError):
-                continue
-            if page is None or page < 0:
-                continue
-            out.append((str(item.title), page, []))
-        return out
-
-    try:
-        return walk(reader.outline)
-    except (KeyError, ValueError, AttributeError, IndexError, TypeError):
-        return []
-
-
-def read_input_pdf(data: bytes, label: str) -> Any:
-    """Open a PDF from the case folder, refusing encrypted, corrupt or empty files."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    if not data.lstrip()[:5] == b"%PDF-":
-        raise BundleError(f"{label}: is not a PDF file (it does not start with %PDF-)")
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise BundleError(f"{label}: is encrypted; save an unprotected copy and add that instead")
-        count = len(reader.pages)
-        for page in reader.pages:
-            page.get_contents()  # decode now: a truncated or corrupt stream fails here, named
-    except BundleError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError) as exc:
-        raise BundleError(f"{label}: cannot be read as a PDF ({type(exc).__name__}: {exc})") from None
-    if count == 0:
-        raise BundleError(f"{label}: the PDF has no pages")
-    return reader
+def pdf_pages(data: bytes, label: str, limits: Limits) -> int:
+    """The page count of a source PDF, which must open and show as it is (``case.pdfs``)."""
+    with open_pdf(data, label, max_pages=limits.max_pages, max_pixels=limits.max_pixels) as pdf:
+        return len(pdf.pages)

@@ -14,9 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..case.models import Route
 
-#: an embedded PDF's outline entry: (title, page offset in the document, children)
-OutlineItem = tuple[str, int, list[Any]]
-
 if TYPE_CHECKING:
     from ..case.models import AnyDocument
     from ..case.validate import CaseDocument
@@ -66,10 +63,13 @@ class Part:
     pages: int = 0
     first_page: int = 0  # 1-based bundle page, assigned when laid out
     doc: CaseDocument[AnyDocument] | None = None
-    outline: list[OutlineItem] = field(
-        default_factory=list
-    )  # embedded PDF's own outline: [(title, page_offset, children)]
     attachments: list[Part] = field(default_factory=list)  # e.g. an email's PDF attachments
+    #: a source PDF shown as it is (prepared, and scaled to leave the stamp band clear);
+    #: otherwise pages bundler rendered itself
+    source: bool = False
+    tab: str = ""  # the document's tab in the index: A1, B1, D1, D2 ...
+    exhibit: str | None = None  # its exhibit reference, stamped on its first page
+    addressee: str = ""  # "to Morgan Example (mother), first-class post"
     job: RenderJob | None = None  # HTML still to render (documents are rendered together)
     page_offset: int = 0  # where this part starts in ``pdf`` (a batch holds several parts)
 
@@ -157,6 +157,7 @@ class Generated:
             section.letter = chr(ord("D") + i)
             for part in section.parts:
                 part.section = section.letter
+        assign_tabs(sections)
         return cls(cover, index, checklist, chronology, attendance_part, sections)
 
 
@@ -169,8 +170,8 @@ def assign_pages(sections: list[Section], *, estimate: bool = False) -> None:
             page += part.total_pages or (1 if estimate else 0)
 
 
-def label_of(sections: list[Section], page: int) -> str:
+def assign_tabs(sections: list[Section]) -> None:
+    """Number the documents of each section without gaps: D1, D2, D3 ..."""
     for section in sections:
-        if section.parts and section.first_page <= page <= section.parts[-1].last_page:
-            return f"{section.letter}{page - section.first_page + 1}"
-    return str(page)
+        for number, part in enumerate(section.parts, 1):
+            part.tab = f"{section.letter}{number}"

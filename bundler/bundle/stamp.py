@@ -1,75 +1,94 @@
-"""The stamp on every page: "Page N of M" and its tab label, and the DRAFT mark.
+"""The stamp on every page: the tab of the document, its exhibit reference on its first
+page, and "Page N of M", in the band at the foot of the page that holds nothing else
+(``place.BAND``); and, on a draft, a translucent outlined DRAFT mark.
 
-Takes a page of the merged bundle; adds a content stream drawn after (on top of) the
-page's own content, wrapped so neither can change the other's graphics state.
+Takes a bundle page; adds a content stream drawn after the page's own (which is a single
+form XObject wrapped in q/Q, so neither can change the other's graphics state).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import pikepdf
+from pikepdf import Dictionary, Name
+
+from .place import BAND
+
+__all__ = ["STAMP_FONT", "STAMP_SIZE", "STAMP_TAG", "Stamper", "stamp_text_width"]
 
 STAMP_FONT = "/BundlerStamp"
+STAMP_SIZE = 8.5
+#: marked content tag around everything the stamp draws (tests and tools can find it)
+STAMP_TAG = "/BundlerStamp"
+_MARGIN = 28.0  # from the page's left and right edges
 
 
-def stamp_page(writer: Any, page: Any, text: str, label: str, draft: bool) -> None:
-    """Add the stamp in the visible area (CropBox), bottom right, on a white ground."""
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    box = page.cropbox
-    left, bottom, right, top = float(box.left), float(box.bottom), float(box.right), float(box.top)
-    size = 8.0
-    line = f"{text}   {label}"
-    width = 0.6 * size * len(line)  # Courier: every glyph is 600/1000 em wide
-    x = right - 28 - width
-    y = bottom + 16
-    ops = [
-        "q",
-        "1 1 1 rg",
-        f"{x - 4:.2f} {y - 3:.2f} {width + 8:.2f} {size + 6:.2f} re f",
-        "0 0 0 rg",
-        "BT",
-        f"{STAMP_FONT} {size} Tf",
-        f"{x:.2f} {y:.2f} Td",
-        f"({_pdf_string(line)}) Tj",
-        "ET",
-    ]
-    if draft:
-        cx, cy = (left + right) / 2, (bottom + top) / 2
-        ops += [
-            "0.85 0.1 0.1 rg",
-            "BT",
-            f"{STAMP_FONT} 72 Tf",
-            f"0.7071 0.7071 -0.7071 0.7071 {cx - 110:.2f} {cy - 130:.2f} Tm",
-            "(DRAFT) Tj",
-            "ET",
-        ]
-    ops.append("Q")
-    resources = page.get("/Resources")
-    if resources is None:
-        resources = DictionaryObject()
-        page[NameObject("/Resources")] = resources
-    resources = resources.get_object()
-    fonts = resources.get("/Font")
-    if fonts is None:
-        fonts = DictionaryObject()
-        resources[NameObject("/Font")] = fonts
-    fonts = fonts.get_object()
-    fonts[NameObject(STAMP_FONT)] = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Courier-Bold"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
-    stream = DecodedStreamObject()
-    stream.set_data(("\n".join(ops) + "\n").encode("latin-1"))
-    # wrap the existing content in q/Q so its graphics state cannot leak into the stamp
-    existing = page.get_contents()
-    wrapped = DecodedStreamObject()
-    wrapped.set_data(b"q\n" + (existing.get_data() if existing is not None else b"") + b"\nQ\n" + stream.get_data())
-    page.replace_contents(wrapped)
+def stamp_text_width(text: str, size: float = STAMP_SIZE) -> float:
+    """Courier: every glyph is 600/1000 of an em."""
+    return 0.6 * size * len(text)
 
 
 def _pdf_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return (
+        text.encode("latin-1", "replace")
+        .decode("latin-1")
+        .replace("\\", "\\\\")
+        .replace("(", "\\(")
+        .replace(")", "\\)")
+    )
+
+
+class Stamper:
+    """Stamps the pages of one bundle (one font and one transparency state, shared)."""
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self.pdf = pdf
+        self.font = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/Courier-Bold"), Encoding=Name.WinAnsiEncoding
+            )
+        )
+        self.draft_state = pdf.make_indirect(Dictionary(Type=Name.ExtGState, CA=0.45, ca=0.45))
+
+    def stamp(self, page: pikepdf.Page, *, left: str, right: str, draft: bool) -> None:
+        """Write ``left`` (tab, exhibit) and ``right`` (page N of M) in the band, black on
+        the page's white; on a draft, the DRAFT mark across the page, translucent and
+        outlined."""
+        x0, y0, x1, y1 = (float(v) for v in page.obj.MediaBox)
+        baseline = y0 + (BAND - STAMP_SIZE) / 2 + 1.5
+        ops = [f"{STAMP_TAG} BMC", "q", "0 g", "BT", f"{STAMP_FONT} {STAMP_SIZE} Tf"]
+        ops += [f"1 0 0 1 {x0 + _MARGIN:.2f} {baseline:.2f} Tm", f"({_pdf_string(left)}) Tj"]
+        width = stamp_text_width(right)
+        ops += [f"1 0 0 1 {x1 - _MARGIN - width:.2f} {baseline:.2f} Tm", f"({_pdf_string(right)}) Tj", "ET", "Q"]
+        resources = page.obj.Resources
+        if draft:
+            ops += _draft_mark(x0, y0, x1, y1)
+            states = resources.get("/ExtGState")
+            if not isinstance(states, Dictionary):
+                states = resources.ExtGState = Dictionary()
+            states["/BundlerDraft"] = self.draft_state
+        ops.append("EMC")
+        fonts = resources.get("/Font")
+        if not isinstance(fonts, Dictionary):
+            fonts = resources.Font = Dictionary()
+        fonts[STAMP_FONT] = self.font
+        page.contents_add(self.pdf.make_stream(("\n".join(ops) + "\n").encode("latin-1")))
+
+
+def _draft_mark(x0: float, y0: float, x1: float, y1: float) -> list[str]:
+    """DRAFT across the middle of the page, outlined in translucent red."""
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    size = min(x1 - x0, y1 - y0) / 5
+    half = stamp_text_width("DRAFT", size) / 2
+    return [
+        "q",
+        "/BundlerDraft gs",
+        "0.75 0.05 0.05 RG",
+        f"{size / 40:.2f} w",
+        "1 Tr",  # outlined, not filled: what is under it stays readable
+        "BT",
+        f"{STAMP_FONT} {size:.2f} Tf",
+        f"0.7071 0.7071 -0.7071 0.7071 {cx - half * 0.7071:.2f} {cy - half * 0.7071:.2f} Tm",
+        "(DRAFT) Tj",
+        "ET",
+        "Q",
+    ]

@@ -76,6 +76,8 @@ class Limits:
     max_attachment_bytes: int = 50 * 1024 * 1024  # PDF, Word, email, images
     max_register_rows: int = 20_000  # about 50 school years of sessions
     max_documents: int = 2_000
+    max_pages: int = 2_000  # pages of one PDF document
+    max_pixels: int = 100_000_000  # pixels of one image (in an image file or inside a PDF)
 
 
 @dataclass
