@@ -63,8 +63,8 @@ def signatures(data: bytes) -> list[SignatureInfo]:
     """Every signature in a PDF, validated (no network: nothing is fetched)."""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko_certvalidator import ValidationContext
 
     try:
