@@ -330,10 +330,13 @@ def test_rotated_and_cropped_pages_are_stamped_in_the_visible_area(tmp_path: Pat
         assert page.rotation == 0  # the source's rotation is drawn, so the stamp reads upright
         assert f"Page {number} of {total}" in page.extract_text()
         # the stamp sits in the band at the foot of the bundle page, where a reader sees it
-        stamp_y = []
-        page.extract_text(
-            visitor_text=lambda t, cm, tm, font, size: stamp_y.append(cm[5] + tm[5]) if "Page" in t else None
-        )
+        stamp_y: list[float] = []
+
+        def seen(t, cm, tm, font, size, found=stamp_y):
+            if "Page" in t:
+                found.append(cm[5] + tm[5])
+
+        page.extract_text(visitor_text=seen)
         assert stamp_y and all(0 < y < 26 for y in stamp_y), stamp_y
     rotated = reader.pages[doc["first_page"]]
     assert rotated.mediabox.width > rotated.mediabox.height  # the rotated portrait page now lies landscape
