@@ -3,7 +3,7 @@ tests, notebooks, the toolkit site and other programs.
 
 Each function takes paths and options and gives plain data (or writes only where it is
 asked to); nothing here prints except the ``print_*`` functions, which draw the
-terminal tables the CLI shows. Heavy modules (WeasyPrint, pypdf, rich) are imported
+terminal tables the CLI shows. Heavy modules (WeasyPrint, pikepdf, rich) are imported
 inside the functions that need them, so ``import bundler.api`` stays quick.
 
 >>> from bundler import api

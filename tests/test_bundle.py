@@ -454,3 +454,30 @@ def test_cli_build_writes_outside_the_case(tmp_path: Path) -> None:
         main, ["build", str(ROOT / "sample_cases" / "EX-2025-004"), "-o", str(tmp_path / "x.pdf")]
     )
     assert refused.exit_code == 2 and "invalid" in refused.output
+
+
+def test_batch_falls_back_to_one_by_one_with_the_same_pages():
+    """A batch whose anchors cannot be found is rendered document by document and joined."""
+    import io
+
+    import pikepdf
+
+    from bundler.bundle.render import BatchJob, RenderJob, _render_batch, _render_job
+
+    def page(text, pages):
+        breaks = '<p style="break-before: page">more</p>' * (pages - 1)
+        return f"<html><head></head><body><p>{text}</p>{breaks}</body></html>"
+
+    jobs = (RenderJob(page("first", 2), "a", None), RenderJob(page("second", 3), "b", None))
+    together = _render_batch(BatchJob(jobs))
+    assert together.pages == 5 and together.starts == (0, 2)
+    # an HTML without a body tag leaves no anchor to split at: one by one, then joined
+    odd = (RenderJob(page("first", 2), "a", None), RenderJob("<p>bare</p>", "b", None))
+    joined = _render_batch(BatchJob(odd))
+    single = [_render_job(j) for j in odd]
+    assert joined.pages == sum(s.pages for s in single) and joined.starts == (0, single[0].pages)
+    with pikepdf.open(io.BytesIO(joined.pdf)) as pdf:
+        assert len(pdf.pages) == joined.pages
+    from pypdf import PdfReader
+
+    assert "bare" in PdfReader(io.BytesIO(joined.pdf)).pages[2].extract_text()

@@ -173,10 +173,10 @@ def _render_batch(batch: BatchJob) -> RenderedPart:
         bodies = []
         for i, html in enumerate(htmls):
             match = _BODY.search(html)
+            if match is None:  # not one of ours: its content would be lost in the join
+                raise StopIteration
             style = "" if i == 0 else ' style="break-before: page"'
-            bodies.append(
-                f'<div class="bundler-part"{style}><a id="bundler-part-{i}"></a>{match.group(1) if match else ""}</div>'
-            )
+            bodies.append(f'<div class="bundler-part"{style}><a id="bundler-part-{i}"></a>{match.group(1)}</div>')
         html = head + "<body>" + "".join(bodies) + "</body></html>"
         document = _layout(html, label="batch", case_root=first.case_root, max_bytes=first.max_bytes)
         starts = [
@@ -191,17 +191,20 @@ def _render_batch(batch: BatchJob) -> RenderedPart:
 
 def _join(parts: list[RenderedPart]) -> RenderedPart:
     """Parts rendered one by one, joined into one batch result."""
-    from pypdf import PdfReader, PdfWriter
+    import pikepdf  # heavy: only when a batch falls back
 
-    writer = PdfWriter()
+    joined = pikepdf.new()
     starts, page = [], 0
-    for part in parts:
+    # the sources stay open until the save: copied streams are read from them then
+    sources = [pikepdf.open(io.BytesIO(part.pdf)) for part in parts]
+    for part, pdf in zip(parts, sources):
         starts.append(page)
-        for p in PdfReader(io.BytesIO(part.pdf)).pages:
-            writer.add_page(p)
+        joined.pages.extend(pdf.pages)
         page += part.pages
     buffer = io.BytesIO()
-    writer.write(buffer)
+    joined.save(buffer)
+    for pdf in sources:
+        pdf.close()
     return RenderedPart(buffer.getvalue(), page, tuple(starts))
 
 
