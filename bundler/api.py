@@ -18,6 +18,7 @@ validate) -> ``bundler.register`` (attendance maths, calendar) -> ``bundler.chec
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -89,16 +90,26 @@ __all__ = [
 # ----------------------------------------------------------------------- the case
 
 
-def limits(max_file_mb: float | None = None) -> Limits:
-    """Size limits for a case folder; ``max_file_mb`` raises the per-file limit.
+def limits(
+    max_file_mb: float | None = None, *, max_pages: int | None = None, max_megapixels: float | None = None
+) -> Limits:
+    """Size limits for a case folder; each argument raises (or lowers) one limit:
+    the per-file size, pages of one PDF, pixels of one image.
 
     >>> api.limits(80).max_attachment_bytes
     83886080
+    >>> api.limits(max_megapixels=2.5).max_pixels
+    2500000
     """
-    if max_file_mb is None:
-        return Limits()
-    size = int(max_file_mb * 1024 * 1024)
-    return Limits(max_text_bytes=size, max_attachment_bytes=size)
+    changes: dict[str, int] = {}
+    if max_file_mb is not None:
+        size = int(max_file_mb * 1024 * 1024)
+        changes.update(max_text_bytes=size, max_attachment_bytes=size)
+    if max_pages is not None:
+        changes["max_pages"] = max_pages
+    if max_megapixels is not None:
+        changes["max_pixels"] = int(max_megapixels * 1_000_000)
+    return dataclasses.replace(Limits(), **changes)
 
 
 def validate(folder: str | os.PathLike[str], limits: Limits | None = None) -> ValidationResult:

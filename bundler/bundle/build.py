@@ -7,6 +7,7 @@ folder.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -16,13 +17,13 @@ from ..case.load import Limits
 from ..case.validate import CaseFolder, validate_folder
 from ..checklist import CheckResult, check_case, load_profile
 from ..errors import BundleError
-from ..output import atomic_write_with
+from ..output import atomic_write_bytes, atomic_write_with
 from .assemble import Assembly, assemble
 from .generated import attendance_part, front_matter_jobs
 from .parts import document_part
 from .plan import DOCUMENT_SECTIONS, BuildResult, Generated, Section, assign_pages, batches
 from .render import WARN_PAGES, BatchJob, Renderer, RenderJob, default_cache_dir
-from .sign import sign_bundle
+from .sign import load_signer, sign_bytes
 
 
 def build_bundle(
@@ -51,6 +52,7 @@ def build_bundle(
     out = Path(output)
     refuse_output_inside(root, out)
     case, result = checked_case(root, limits, profile, draft)
+    signer = load_signer(sign, sign_password) if sign is not None else None
     warnings: list[str] = []
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
     with Renderer(cache, workers) as renderer:
@@ -65,10 +67,14 @@ def build_bundle(
     note("writing")
     # straight to a temporary file beside the output, renamed into place: the PDF is
     # never held in memory as bytes
-    atomic_write_with(out, lambda fh: save(assembly.pdf, fh))
-    if sign is not None:
+    if signer is None:
+        atomic_write_with(out, lambda fh: save(assembly.pdf, fh))
+    else:
+        buffer = io.BytesIO()
+        save(assembly.pdf, buffer)
         note("signing")
-        sign_bundle(out, sign, sign_password)
+        # signed before anything is written: a failed signature leaves no unsigned bundle behind
+        atomic_write_bytes(out, sign_bytes(buffer.getvalue(), signer, str(out)))
     return BuildResult(out, total, result.ready, draft, warnings, assembly.manifest)
 
 

@@ -75,13 +75,26 @@ def revisions(data: bytes) -> list[int]:
 
 def _open(data: bytes, label: str) -> pikepdf.Pdf:
     try:
-        return pikepdf.open(io.BytesIO(data))
+        pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:
         raise _Refusal(
             f"{label} is encrypted with a password; bundler never encrypts a bundle, so it was changed after it was built"
         ) from None
     except (pikepdf.PdfError, ValueError, OSError) as exc:
-        raise BundleError(f"{label}: cannot be read as a PDF ({str(exc).strip()[:160]})") from None
+        raise BundleError(f"{label}: cannot be read as a PDF ({_reason(exc)})") from None
+    if pdf.is_encrypted:
+        pdf.close()
+        raise _Refusal(
+            f"{label} is encrypted (it opens without a password, but bundler never encrypts a bundle): "
+            "it was saved again after it was built"
+        )
+    return pdf
+
+
+def _reason(exc: Exception) -> str:
+    """qpdf's message without the name of the in-memory stream it read."""
+    text = re.sub(r"^(stream )?<_io\.BytesIO object at 0x[0-9a-f]+>:?\s*", "", str(exc).strip())
+    return text[:160] or type(exc).__name__
 
 
 class _Refusal(Exception):

@@ -10,13 +10,15 @@ file is still exactly what was signed.
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import BundleError
 from ..output import atomic_write_bytes
 
-__all__ = ["SignatureInfo", "sign_bundle", "signatures"]
+__all__ = ["SignatureInfo", "load_signer", "sign_bundle", "sign_bytes", "signatures"]
 
 
 @dataclass(frozen=True)
@@ -31,32 +33,87 @@ class SignatureInfo:
     covers: int  # the byte offset up to which the signature covers the file
 
 
-def sign_bundle(path: Path, key: Path, password: bytes | None, *, reason: str = "") -> None:
-    """Sign the bundle at ``path`` with the PKCS#12 ``key``, in place (atomically)."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.sign import fields, signers
-    from pyhanko.sign.general import SigningError
+def _quiet_pyhanko() -> None:
+    """pyHanko logs every validation doubt with a traceback; verify reports it in words."""
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+        logger.propagate = False
 
+
+def load_signer(key: Path, password: bytes | None) -> Any:
+    """The signing key and certificate from a PKCS#12 file, or a BundleError naming it.
+
+    Called before the build starts, so a wrong password costs nothing."""
+    from pyhanko.sign import signers
+
+    _quiet_pyhanko()
     try:
         signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(key), passphrase=password)  # type: ignore[no-untyped-call]
     except (OSError, ValueError) as exc:
         raise BundleError(f"{key}: cannot be read as a signing key ({exc})") from None
     if signer is None:
-        raise BundleError(f"{key}: cannot be opened as a PKCS#12 signing key (wrong password, or not a .p12 file)")
+        raise BundleError(
+            f"{key}: cannot be opened as a PKCS#12 signing key (wrong password, or not a .p12/.pfx file); "
+            "set BUNDLER_SIGN_PASSWORD or type the password when asked"
+        )
+    return signer
+
+
+def sign_bytes(data: bytes, signer: Any, label: str, *, reason: str = "") -> bytes:
+    """The bundle ``data`` with a PAdES signature added as an incremental update."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError
+
+    _quiet_pyhanko()
     meta = signers.PdfSignatureMetadata(
         field_name="BundlerSignature",
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason or "Referral bundle built and verified by bundler",
     )
-    data = path.read_bytes()
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     try:
         signed = signers.sign_pdf(writer, meta, signer=signer)
     except (SigningError, PdfError, ValueError, KeyError, TypeError) as exc:
-        raise BundleError(f"{path}: could not be signed ({type(exc).__name__}: {exc})") from None
-    atomic_write_bytes(path, signed.getvalue())
+        raise BundleError(f"{label}: could not be signed ({type(exc).__name__}: {exc})") from None
+    return bytes(signed.getvalue())
+
+
+def sign_bundle(path: Path, key: Path, password: bytes | None, *, reason: str = "") -> None:
+    """Sign the bundle at ``path`` with the PKCS#12 ``key``, in place (atomically)."""
+    signer = load_signer(key, password)
+    atomic_write_bytes(path, sign_bytes(path.read_bytes(), signer, str(path), reason=reason))
+
+
+def trust_roots() -> list[Any]:
+    """The certificate authorities a signature may chain to: this machine's trust store,
+    and the PEM files named in BUNDLER_TRUST_ROOTS (an LA's own authority, say), separated
+    by the path separator."""
+    import os
+    import ssl
+
+    from asn1crypto import pem, x509
+
+    files = [ssl.get_default_verify_paths().cafile or "", *os.environ.get("BUNDLER_TRUST_ROOTS", "").split(os.pathsep)]
+    roots = []
+    for name in files:
+        if not name:
+            continue
+        try:
+            data = Path(name).read_bytes()
+        except OSError:
+            continue
+        blocks = [block for _, _, block in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+        for block in blocks:
+            try:
+                roots.append(x509.Certificate.load(block))
+            except ValueError:
+                continue
+    return roots
 
 
 def signatures(data: bytes) -> list[SignatureInfo]:
@@ -67,15 +124,18 @@ def signatures(data: bytes) -> list[SignatureInfo]:
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko_certvalidator import ValidationContext
 
+    _quiet_pyhanko()
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
     except (PdfReadError, ValueError, KeyError, TypeError):
         return []
     found = []
+    roots = trust_roots() if embedded else []
     for sig in embedded:
         try:
-            status = validate_pdf_signature(sig, ValidationContext(allow_fetching=False), skip_diff=True)
+            context = ValidationContext(trust_roots=roots, allow_fetching=False)
+            status = validate_pdf_signature(sig, context, skip_diff=True)
         except (SignatureValidationError, ValueError, KeyError, TypeError) as exc:
             found.append(SignatureInfo(f"an unreadable signature ({exc})", "", False, False, False, 0))
             continue

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .. import api
-from .options import EXIT_INVALID, EXIT_OK, max_file_option
+from .options import EXIT_INVALID, EXIT_OK, limit_options
 
 
 @click.command()
@@ -22,35 +24,97 @@ from .options import EXIT_INVALID, EXIT_OK, max_file_option
 )
 @click.option("--draft", is_flag=True, help="Build even if the case is not ready; every page is marked DRAFT.")
 @click.option("--profile", default=None, help="Profile name or YAML file; overrides the case's own.")
-@max_file_option
-def build(case_folder: Path, output: Path | None, draft: bool, profile: str | None, max_file_mb: float | None) -> None:
+@click.option(
+    "--strict-sources",
+    is_flag=True,
+    help="Refuse a source PDF holding scripts, launch actions or embedded files, instead of removing them.",
+)
+@click.option(
+    "--sign",
+    "sign_key",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Sign the finished bundle with this PKCS#12 (.p12/.pfx) key; the password is asked for, "
+    "or read from BUNDLER_SIGN_PASSWORD.",
+)
+@limit_options
+def build(
+    case_folder: Path,
+    output: Path | None,
+    draft: bool,
+    profile: str | None,
+    strict_sources: bool,
+    sign_key: Path | None,
+    limits: Any,
+) -> None:
     """Build the referral bundle PDF. Refuses a case that is not ready unless --draft."""
     out = output or Path("out") / f"{case_folder.resolve().name}{'-draft' if draft else ''}.pdf"
+    password = _sign_password(sign_key) if sign_key else None
     with api.status("building") as report:
         result = api.build(
-            case_folder, out, draft=draft, profile=profile, limits=api.limits(max_file_mb), progress=report
+            case_folder,
+            out,
+            draft=draft,
+            profile=profile,
+            limits=limits,
+            progress=report,
+            strict_sources=strict_sources,
+            sign=sign_key,
+            sign_password=password,
         )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     state = "DRAFT (not ready)" if result.draft and not result.ready else ("draft" if result.draft else "ready")
-    click.echo(f"{result.output}: {result.pages} pages, {state}")
+    signed = ", signed" if sign_key else ""
+    click.echo(f"{result.output}: {result.pages} pages, {state}{signed}")
+
+
+def _sign_password(key: Path) -> bytes | None:
+    """The key's password: BUNDLER_SIGN_PASSWORD, else asked for on a terminal, else none."""
+    env = os.environ.get("BUNDLER_SIGN_PASSWORD")
+    if env is not None:
+        return env.encode("utf-8")
+    if sys.stdin.isatty():
+        typed = click.prompt(f"Password for {key.name}", hide_input=True, default="", show_default=False)
+        return typed.encode("utf-8") if typed else None
+    return None
 
 
 @click.command()
 @click.argument("bundle_pdf", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.argument("case_folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 def verify(bundle_pdf: Path, case_folder: Path | None) -> None:
-    """Check a bundle is intact (and, with CASE_FOLDER, that it still matches the case)."""
+    """Check a bundle is intact (and, with CASE_FOLDER, that it still matches the case).
+
+    Exit 0 when intact, 1 when anything a reader sees has changed since it was built.
+    """
     result = api.verify(bundle_pdf, case_folder)
     m = result.manifest
-    click.echo(
-        f"{bundle_pdf}: bundle of case {m.get('case_id')}, {m.get('pages')} pages, built by {m.get('tool')} from {len(m.get('inputs', []))} input files"
-    )
+    if m:
+        click.echo(
+            f"{bundle_pdf}: bundle of case {m.get('case_id')}, {m.get('pages')} pages, "
+            f"built by {m.get('tool')} from {len(m.get('inputs', []))} input files"
+        )
+    else:
+        click.echo(f"{bundle_pdf}: no bundle manifest could be read")
     for message in result.messages:
         click.echo(f"  {message}")
-    click.echo(
-        "intact" + (" and matches the case folder" if case_folder and result.ok else "") if result.ok else "ALTERED"
-    )
+    for signature in result.signatures:
+        state = "valid" if signature.intact else "INVALID"
+        scope = "covers the whole file" if signature.whole_file else "does not cover changes saved after it"
+        trust = (
+            "certificate trusted on this machine" if signature.trusted else "certificate not trusted on this machine"
+        )
+        when = f", signed {signature.signed_at}" if signature.signed_at else ""
+        click.echo(f"  signature by {signature.signer}{when}: {state}, {scope}, {trust}")
+    for note in result.notes:
+        click.echo(f"  note: {note}")
+    if not result.ok:
+        click.echo("ALTERED")
+    elif case_folder:
+        click.echo("intact and matches the case folder")
+    else:
+        click.echo("intact")
     sys.exit(EXIT_OK if result.ok else EXIT_INVALID)
 
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .. import api
-from .options import EXIT_INVALID, EXIT_OK, echo_report, format_option, max_file_option
+from .options import EXIT_INVALID, EXIT_OK, echo_report, format_option, limit_options
 
 
 @click.command()
 @click.argument("case_folder", type=click.Path(file_okay=False, path_type=Path))
-@max_file_option
+@limit_options
 @format_option("validate")
-def validate(case_folder: Path, max_file_mb: float | None, fmt: str) -> None:
+def validate(case_folder: Path, limits: Any, fmt: str) -> None:
     """Check a case folder against the case format; report every problem at once."""
-    result = api.validate(case_folder, api.limits(max_file_mb))
+    result = api.validate(case_folder, limits)
     if fmt != "text":
         echo_report("validate", result, fmt)
     elif result.valid:
@@ -47,11 +48,11 @@ def validate(case_folder: Path, max_file_mb: float | None, fmt: str) -> None:
     show_default=True,
     help="Rolling window, in school weeks.",
 )
-@max_file_option
+@limit_options
 @format_option("stats")
-def stats(case_folder: Path, threshold: int, window_weeks: int, max_file_mb: float | None, fmt: str) -> None:
+def stats(case_folder: Path, threshold: int, window_weeks: int, limits: Any, fmt: str) -> None:
     """Attendance figures, bands and threshold windows for a case."""
-    result = api.validate(case_folder, api.limits(max_file_mb))
+    result = api.validate(case_folder, limits)
     if result.case is None:
         for problem in result.problems:
             click.echo(str(problem), err=True)

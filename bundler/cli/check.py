@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from .. import api
-from .options import EXIT_INVALID, EXIT_OK, EXIT_USAGE, echo_report, max_file_option
+from .options import EXIT_INVALID, EXIT_OK, EXIT_USAGE, echo_report, limit_options
 
 CHECK_FORMATS = sorted(
     set(api.REPORT_FORMATS["check"]) | set(api.REPORT_FORMATS["summary"]),
@@ -23,10 +23,8 @@ CHECK_FORMATS = sorted(
 @click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True)
 @click.option("--summary", is_flag=True, help="One row per case (the LA view); formats text, csv, json, html.")
 @click.option("--annotate", is_flag=True, help="Also print GitHub-style ::error lines for problems and failing rules.")
-@max_file_option
-def check(
-    cases: tuple[Path, ...], profile: str | None, fmt: str, summary: bool, annotate: bool, max_file_mb: float | None
-) -> None:
+@limit_options
+def check(cases: tuple[Path, ...], profile: str | None, fmt: str, summary: bool, annotate: bool, limits: Any) -> None:
     """Check cases against the Section 444 referral checklist.
 
     Exit 0 when every case is ready, 1 when one is not ready, 2 when one cannot be
@@ -42,7 +40,6 @@ def check(
             else f"--format {fmt} goes with --summary"
         )
     folders = api.case_folders(list(cases))
-    limits = api.limits(max_file_mb)
     if summary:
         sys.exit(_summary(folders, profile, limits, fmt))
     sys.exit(_check(folders, profile, limits, fmt, annotate))

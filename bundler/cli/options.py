@@ -1,11 +1,12 @@
 """What every command shares: exit codes, the --format choices (one table), the
---max-file-mb option, and how a BundlerError becomes a message and exit code 2.
+size-limit options, and how a BundlerError becomes a message and exit code 2.
 
 Imports nothing from bundler but ``api`` and ``errors``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -24,12 +25,41 @@ def format_option(kind: str, default: str = "text") -> Callable[[Any], Any]:
     )
 
 
-max_file_option = click.option(
-    "--max-file-mb",
-    type=click.FloatRange(min=0.001),
-    default=None,
-    help="Largest file accepted in the case folder, in MiB (default 5 for text, 50 for attachments).",
-)
+def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-file-mb``, ``--max-pages`` and ``--max-megapixels``, given to the command as
+    one ``limits`` argument (``api.limits``)."""
+
+    @functools.wraps(command)
+    def with_limits(
+        *args: Any, max_file_mb: float | None, max_pages: int | None, max_megapixels: float | None, **kwargs: Any
+    ) -> Any:
+        return command(
+            *args, limits=api.limits(max_file_mb, max_pages=max_pages, max_megapixels=max_megapixels), **kwargs
+        )
+
+    options = [
+        click.option(
+            "--max-file-mb",
+            type=click.FloatRange(min=0.001),
+            default=None,
+            help="Largest file accepted in the case folder, in MiB (default 5 for text, 50 for attachments).",
+        ),
+        click.option(
+            "--max-pages",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Most pages accepted in one PDF document (default 2000).",
+        ),
+        click.option(
+            "--max-megapixels",
+            type=click.FloatRange(min=0.001),
+            default=None,
+            help="Largest image accepted, in millions of pixels (default 100).",
+        ),
+    ]
+    for option in reversed(options):
+        with_limits = option(with_limits)
+    return with_limits
 
 
 def echo_report(kind: str, data: Any, fmt: str) -> None:
