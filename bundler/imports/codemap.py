@@ -71,7 +71,8 @@ def default_code_map() -> dict[str, str | None]:
     text = resources.files("bundler").joinpath("data/mis-codes.yaml").read_text(encoding="utf-8")
     problems: list[Problem] = []
     source = parse_yaml(text, "mis-codes.yaml", problems)
-    out = _codes((source.data or {}).get("codes"), "mis-codes.yaml", problems)
+    data = source.data if source is not None and isinstance(source.data, dict) else {}
+    out = _codes(data.get("codes"), "mis-codes.yaml", problems)
     if problems:  # pragma: no cover - the shipped file is tested
         raise ImportFailed(problems)
     return out
@@ -86,15 +87,17 @@ def load_map(path: str | os.PathLike[str] | None, *, with_defaults: bool = True)
     text = read_input(path, 1024 * 1024, "a mapping file").decode("utf-8-sig", errors="replace")
     problems: list[Problem] = []
     source = parse_yaml(text, label, problems)
-    data = source.data
-    if problems:
+    if source is None or problems:
         raise ImportFailed(problems)
+    data = source.data
     if not isinstance(data, dict):
         raise ImportFailed([Problem(label, None, "", "should be a mapping: codes, columns, sheet, header_row")])
     for key in data:
         if key not in _MAP_KEYS:
             problems.append(
-                Problem(label, source.line_for((key,)), str(key), "unknown key", "keys: " + ", ".join(sorted(_MAP_KEYS)))
+                Problem(
+                    label, source.line_for((key,)), str(key), "unknown key", "keys: " + ", ".join(sorted(_MAP_KEYS))
+                )
             )
     if "codes" in data:
         result.codes.update(_codes(data["codes"], label, problems))
@@ -105,11 +108,18 @@ def load_map(path: str | os.PathLike[str] | None, *, with_defaults: bool = True)
         for name, header in columns.items():
             if name not in FIELDS:
                 problems.append(
-                    Problem(label, source.line_for(("columns", name)), f"columns.{name}", "unknown field",
-                            "fields: " + ", ".join(FIELDS))
+                    Problem(
+                        label,
+                        source.line_for(("columns", name)),
+                        f"columns.{name}",
+                        "unknown field",
+                        "fields: " + ", ".join(FIELDS),
+                    )
                 )
             elif not isinstance(header, str):
-                problems.append(Problem(label, source.line_for(("columns", name)), f"columns.{name}", "should be a header name"))
+                problems.append(
+                    Problem(label, source.line_for(("columns", name)), f"columns.{name}", "should be a header name")
+                )
             else:
                 result.columns[str(name)] = header
     sessions = data.get("sessions") or {}
@@ -129,4 +139,3 @@ def load_map(path: str | os.PathLike[str] | None, *, with_defaults: bool = True)
         raise ImportFailed(problems)
     result.source = label
     return result
-

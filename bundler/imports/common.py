@@ -48,6 +48,14 @@ class ImportLimits:
     max_pupils: int = 5_000  # pupils in one CTF
     max_document_bytes: int = 50 * 1024 * 1024  # a file given to ``bundler add``
 
+    @classmethod
+    def scaled(cls, max_file_mb: float | None) -> ImportLimits:
+        """The default limits, with the per-file ones set to ``max_file_mb`` when given."""
+        if max_file_mb is None:
+            return cls()
+        size = int(max_file_mb * 1024 * 1024)
+        return cls(max_xml_bytes=size, max_sheet_bytes=size, max_document_bytes=size)
+
 
 class ImportFailed(BundlerError):
     """An input file cannot be imported; ``problems`` says where and why, and nothing

@@ -183,9 +183,7 @@ def _parse_xml(data: bytes, label: str) -> Element:
         ) from None
     except ParseError as exc:
         line, column = exc.position
-        raise ImportFailed(
-            [Problem(label, line, "", f"is not well-formed XML (column {column}): {exc.msg}")]  # type: ignore[attr-defined]
-        ) from None
+        raise ImportFailed([Problem(label, line, "", f"is not well-formed XML (column {column}): {exc.msg}")]) from None
     except (ValueError, UnicodeError) as exc:
         raise ImportFailed([Problem(label, None, "", f"cannot be read as XML: {exc}")]) from None
     _strip_namespaces(root)
@@ -288,7 +286,9 @@ def _pupil(r: _Reader, el: Element, path: str, estab: str) -> CtfPupil:
     pupil.in_care = r.boolean(looked_after, "InCare", f"{path}/LookedAfter")
     sens = el.findall("SENhistory/SEN")
     if sens:
-        dated = [(r.date(s, "StartDate", f"{path}/SENhistory/SEN[{i}]") or dt.date.min, s) for i, s in enumerate(sens, 1)]
+        dated = [
+            (r.date(s, "StartDate", f"{path}/SENhistory/SEN[{i}]") or dt.date.min, s) for i, s in enumerate(sens, 1)
+        ]
         latest = max(dated, key=lambda pair: pair[0])[1]
         pupil.sen_provision = r.text(latest, "SENprovision").upper()
     for i, school in enumerate(el.findall("SchoolHistory/School"), 1):
@@ -375,9 +375,7 @@ def decode_marks(
             out.other_schools.append(year)
             continue
         if year.start is None:
-            problems.append(
-                Problem(label, None, f"{year.path}/AttendSessions", "has marks but no AttendanceStartDate")
-            )
+            problems.append(Problem(label, None, f"{year.path}/AttendSessions", "has marks but no AttendanceStartDate"))
             continue
         marks = year.marks.strip("\r\n\t")
         if any(c in "\r\n\t" for c in marks):

@@ -82,7 +82,9 @@ def _year_group(pupil: CtfPupil, todo: list[str]) -> tuple[int, str]:
     year_start = today.year if today.month >= 9 else today.year - 1
     age = year_start - pupil.dob.year - (1 if (pupil.dob.month, pupil.dob.day) > (8, 31) else 0)
     group = min(max(age - 4, 0), 13)
-    todo.append(f"pupil.year_group: the CTF gives no year group ('{pupil.nc_year}'); {group} is worked out from the date of birth")
+    todo.append(
+        f"pupil.year_group: the CTF gives no year group ('{pupil.nc_year}'); {group} is worked out from the date of birth"
+    )
     return group, "# TODO: not in the CTF; worked out from the date of birth: confirm"
 
 
@@ -106,20 +108,39 @@ def _resolve_carers(pupil: CtfPupil, carers: Sequence[str], label: str) -> set[i
             if (c.order is not None and str(c.order) == key) or c.name.lower() == key
         ]
         if not matches:
-            listing = "; ".join(f"{c.order or '-'}: {c.name} ({RELATIONSHIPS.get(c.relationship, c.relationship)})" for c in pupil.contacts)
+            listing = "; ".join(
+                f"{c.order or '-'}: {c.name} ({RELATIONSHIPS.get(c.relationship, c.relationship)})"
+                for c in pupil.contacts
+            )
             problems.append(
-                Problem(label, None, "--parent-without-pr-cares", f"'{wanted}' is not a contact of {pupil.name}",
-                        f"name a contact by its order number or full name: {listing or 'the CTF lists no contacts'}")
+                Problem(
+                    label,
+                    None,
+                    "--parent-without-pr-cares",
+                    f"'{wanted}' is not a contact of {pupil.name}",
+                    f"name a contact by its order number or full name: {listing or 'the CTF lists no contacts'}",
+                )
             )
             continue
         if len(matches) > 1:
-            problems.append(Problem(label, None, "--parent-without-pr-cares", f"'{wanted}' names more than one contact: use the order number"))
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    "--parent-without-pr-cares",
+                    f"'{wanted}' names more than one contact: use the order number",
+                )
+            )
             continue
         contact = pupil.contacts[matches[0]]
         if contact.relationship in PROFESSIONALS:
             problems.append(
-                Problem(label, None, contact.path,
-                        f"{contact.name} is recorded as {RELATIONSHIPS[contact.relationship]}: someone in a professional role is not a parent in law")
+                Problem(
+                    label,
+                    None,
+                    contact.path,
+                    f"{contact.name} is recorded as {RELATIONSHIPS[contact.relationship]}: someone in a professional role is not a parent in law",
+                )
             )
             continue
         chosen.add(matches[0])
@@ -130,7 +151,11 @@ def _resolve_carers(pupil: CtfPupil, carers: Sequence[str], label: str) -> set[i
 
 def _parent_yaml(pid: str, contact: CtfContact, pupil: CtfPupil, carer: bool, todo: list[str]) -> list[str]:
     relationship = RELATIONSHIPS.get(contact.relationship, contact.relationship.lower() or "TODO: relationship")
-    source = "" if contact.relationship in RELATIONSHIPS else "  # TODO: the CTF code is not a known one: write the relationship"
+    source = (
+        ""
+        if contact.relationship in RELATIONSHIPS
+        else "  # TODO: the CTF code is not a known one: write the relationship"
+    )
     lines = [
         f"  - id: {pid}                        # CTF contact {contact.order or '-'} ({contact.path.rsplit('/', 1)[1]})",
         f"    name: {_q(contact.name)}" + (f"   # title in the CTF: {contact.title}" if contact.title else ""),
@@ -147,7 +172,9 @@ def _parent_yaml(pid: str, contact: CtfContact, pupil: CtfPupil, carer: bool, to
     if contact.address:
         lines.append(f"    address: {_q(contact.address)}")
     else:
-        lines.append("    # address: TODO: the CTF gives no address; without one (or address_unknown_reason) S444-10 fails")
+        lines.append(
+            "    # address: TODO: the CTF gives no address; without one (or address_unknown_reason) S444-10 fails"
+        )
         todo.append(f"parents[{pid}].address: the CTF gives no address for {contact.name}")
     if contact.email:
         lines.append(f"    email: {_q(contact.email)}               # the parent's own address, not a shared one")
@@ -170,7 +197,9 @@ def build_case_yaml(
     result = ImportResult()
     todo = result.todo
     if pupil.dob is None:
-        raise ImportFailed([Problem(ctf.label, None, f"{pupil.path}/DOB", "is missing: a case needs the pupil's date of birth")])
+        raise ImportFailed(
+            [Problem(ctf.label, None, f"{pupil.path}/DOB", "is missing: a case needs the pupil's date of birth")]
+        )
     carer_indexes = _resolve_carers(pupil, carers, ctf.label)
     parents: list[tuple[CtfContact, bool]] = []
     ordered = sorted(enumerate(pupil.contacts), key=lambda pair: (pair[1].order is None, pair[1].order or 0, pair[0]))
@@ -190,14 +219,22 @@ def build_case_yaml(
             )
     if not parents:
         raise ImportFailed(
-            [Problem(ctf.label, None, f"{pupil.path}/Contacts",
-                     "no contact has parental responsibility (Responsibility true): a case needs at least one parent",
-                     "check the contacts in the MIS, or name a contact who has care of the pupil with --parent-without-pr-cares")]
+            [
+                Problem(
+                    ctf.label,
+                    None,
+                    f"{pupil.path}/Contacts",
+                    "no contact has parental responsibility (Responsibility true): a case needs at least one parent",
+                    "check the contacts in the MIS, or name a contact who has care of the pupil with --parent-without-pr-cares",
+                )
+            ]
         )
     year_group, year_note = _year_group(pupil, todo)
     send = SEN.get(pupil.sen_provision)
     if send is None:
-        send_line = "send: none                      # TODO: the CTF has no SEN history: confirm (none | sen_support | ehcp)"
+        send_line = (
+            "send: none                      # TODO: the CTF has no SEN history: confirm (none | sen_support | ehcp)"
+        )
         todo.append("pupil.send: the CTF gives no SEN provision")
     else:
         send_line = f"send: {send}                # CTF SENprovision {pupil.sen_provision}"
@@ -241,7 +278,8 @@ def build_case_yaml(
         f"    role: {_q('Attendance Officer (TODO: confirm)')}",
         "",
         "school:",
-        f"  name: {_q(ctf.school_name or 'TODO: the school name')}" + ("   # from the CTF header" if ctf.school_name else ""),
+        f"  name: {_q(ctf.school_name or 'TODO: the school name')}"
+        + ("   # from the CTF header" if ctf.school_name else ""),
         f"  urn: {_q('TODO: URN (the CTF gives the DfE number ' + (ctf.lea or '?') + '/' + (ctf.estab or '?') + ')')}",
         f"  address: {_q('TODO: the school address')}",
         f"  attendance_lead: {{name: {_q('TODO: name')}, role: {_q('TODO: role, e.g. Deputy Headteacher')}}}",
@@ -275,7 +313,8 @@ def build_case_yaml(
         "",
     ]
     result.notes.append(
-        f"{len(parents)} parent(s): " + ", ".join(f"p{n} {c.name}" + (" (carer)" if carer else "") for n, (c, carer) in enumerate(parents, 1))
+        f"{len(parents)} parent(s): "
+        + ", ".join(f"p{n} {c.name}" + (" (carer)" if carer else "") for n, (c, carer) in enumerate(parents, 1))
     )
     return "\n".join(lines), result
 
@@ -293,11 +332,21 @@ def _choose(ctf: CtfFile, upn: str | None) -> CtfPupil:
         if len(ctf.pupils) == 1:
             return ctf.pupils[0]
         raise ImportFailed(
-            [Problem(ctf.label, None, "CTFpupilData", f"holds {len(ctf.pupils)} pupils: {listing}", "choose one with --upn UPN")]
+            [
+                Problem(
+                    ctf.label,
+                    None,
+                    "CTFpupilData",
+                    f"holds {len(ctf.pupils)} pupils: {listing}",
+                    "choose one with --upn UPN",
+                )
+            ]
         )
     found = [p for p in ctf.pupils if p.upn.upper() == upn.strip().upper()]
     if not found:
-        raise ImportFailed([Problem(ctf.label, None, "CTFpupilData", f"has no pupil with UPN {upn}", f"pupils: {listing}")])
+        raise ImportFailed(
+            [Problem(ctf.label, None, "CTFpupilData", f"has no pupil with UPN {upn}", f"pupils: {listing}")]
+        )
     return found[0]
 
 
@@ -326,7 +375,9 @@ def import_ctf(
     if case_id is None:
         case_id = root.name if re.fullmatch(r"[A-Za-z0-9._-]+", root.name) else "NEW-CASE"
     elif not re.fullmatch(r"[A-Za-z0-9._-]+", case_id):
-        raise ImportFailed([Problem(label, None, "--case-id", f"'{case_id}' is not a case id: use letters, digits, '.', '_' and '-'")])
+        raise ImportFailed(
+            [Problem(label, None, "--case-id", f"'{case_id}' is not a case id: use letters, digits, '.', '_' and '-'")]
+        )
     ctf = parse_ctf(read_input(ctf_path, limits.max_xml_bytes, "a CTF"), label, limits)
     pupil = _choose(ctf, upn)
     code_map = load_map(map_file, with_defaults=False).codes if map_file else {}

@@ -89,7 +89,11 @@ def _layout(table: Table, sheet_map: SheetMap) -> _Layout:
             return _Layout(number, "long", columns, {})
         if sessions and all(day is None for day, _ in sessions.values()) and "date" in columns:
             return _Layout(number, "daily", columns, sessions)
-        if sessions and all(day is not None for day, _ in sessions.values()) and ("week" in columns or "date" in columns):
+        if (
+            sessions
+            and all(day is not None for day, _ in sessions.values())
+            and ("week" in columns or "date" in columns)
+        ):
             if "week" not in columns:
                 columns["week"] = columns.pop("date")
             return _Layout(number, "weekly", columns, sessions)
@@ -164,9 +168,13 @@ def read_marks(
         if layout.shape == "long":
             day = _date(table, number, c["date"], cell("date"), "date", problems)
             session_text = _norm(cell("session"))
-            session = {"am": "AM", "morning": "AM", "a": "AM", "pm": "PM", "afternoon": "PM", "p": "PM"}.get(session_text)
+            session = {"am": "AM", "morning": "AM", "a": "AM", "pm": "PM", "afternoon": "PM", "p": "PM"}.get(
+                session_text
+            )
             if session is None:
-                problems.append(table.problem(number, c["session"], "session", f"'{cell_text(cell('session'))}' is not AM or PM"))
+                problems.append(
+                    table.problem(number, c["session"], "session", f"'{cell_text(cell('session'))}' is not AM or PM")
+                )
             if day is None or session is None:
                 continue
             where = table.where(number, c["code"])
@@ -175,7 +183,14 @@ def read_marks(
                 continue
             extra = {name: cell_text(cell(name)) for name in ("minutes_late", "amended_by", "amended_reason", "note")}
             if extra["minutes_late"] and not extra["minutes_late"].isdigit():
-                problems.append(table.problem(number, c["minutes_late"], "minutes_late", f"'{extra['minutes_late']}' is not a whole number of minutes"))
+                problems.append(
+                    table.problem(
+                        number,
+                        c["minutes_late"],
+                        "minutes_late",
+                        f"'{extra['minutes_late']}' is not a whole number of minutes",
+                    )
+                )
                 continue
             amended_from = cell_text(cell("amended_from"))
             if amended_from:
@@ -194,7 +209,12 @@ def read_marks(
             continue
         if layout.shape == "weekly" and base.weekday() != 0:
             problems.append(
-                table.problem(number, c["week"], "week", f"{base.isoformat()} is a {_DAY_NAMES[base.weekday()].title()}, not the Monday a week begins")
+                table.problem(
+                    number,
+                    c["week"],
+                    "week",
+                    f"{base.isoformat()} is a {_DAY_NAMES[base.weekday()].title()}, not the Monday a week begins",
+                )
             )
             continue
         for col, (offset, session) in sorted(layout.sessions.items()):
@@ -208,7 +228,9 @@ def read_marks(
     shape = {"long": "one row per session", "daily": "one row per day", "weekly": "one row per week"}[layout.shape]
     notes.append(f"read as {shape} (header at {table.where(layout.header_row)})")
     if mapped:
-        notes.append(f"{mapped} MIS sub-code mark(s) recorded as their statutory code (mapping: {sheet_map.source or 'default'})")
+        notes.append(
+            f"{mapped} MIS sub-code mark(s) recorded as their statutory code (mapping: {sheet_map.source or 'default'})"
+        )
     if blank or mapped_out:
         notes.append(f"{blank + mapped_out} cell(s) with no mark: no register session on those days")
     return marks, notes, unmapped
@@ -227,11 +249,29 @@ def import_marks(
     root = Path(case_folder)
     label = str(sheet_path)
     if not (root / CASE_FILE).is_file():
-        raise ImportFailed([Problem(str(root), None, "", "is not a case folder (no case.yaml)", "make one with bundler new or bundler import ctf")])
+        raise ImportFailed(
+            [
+                Problem(
+                    str(root),
+                    None,
+                    "",
+                    "is not a case folder (no case.yaml)",
+                    "make one with bundler new or bundler import ctf",
+                )
+            ]
+        )
     target = root / REGISTER_FILE
     if (target.exists() or target.is_symlink()) and not force:
         raise ImportFailed(
-            [Problem(str(target), None, "", "already exists: it is not overwritten", "add --force to replace it (the old file is kept as a backup)")]
+            [
+                Problem(
+                    str(target),
+                    None,
+                    "",
+                    "already exists: it is not overwritten",
+                    "add --force to replace it (the old file is kept as a backup)",
+                )
+            ]
         )
     sheet_map = load_map(map_file)
     data = read_input(sheet_path, limits.max_sheet_bytes, "a mark sheet")
@@ -263,4 +303,3 @@ def import_marks(
     if backup is not None:
         result.notes.append(f"the previous attendance.csv is kept as {backup.name}")
     return result
-

@@ -48,7 +48,15 @@ def read_table(data: bytes, label: str, limits: ImportLimits, sheet: str | None 
         return _xlsx(data, label, limits, sheet)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportFailed(
-            [Problem(label, None, "", "is an old Excel (.xls) workbook", "save it as .xlsx or CSV from Excel, then import that")]
+            [
+                Problem(
+                    label,
+                    None,
+                    "",
+                    "is an old Excel (.xls) workbook",
+                    "save it as .xlsx or CSV from Excel, then import that",
+                )
+            ]
         )
     return _csv(data, label, limits)
 
@@ -80,22 +88,47 @@ def check_archive(data: bytes, label: str, limits: ImportLimits) -> None:
     with archive:
         members = archive.infolist()
         if len(members) > limits.max_zip_members:
-            raise ImportFailed([Problem(label, None, "", f"holds {len(members)} files, over the limit of {limits.max_zip_members} (a zip bomb?)")])
+            raise ImportFailed(
+                [
+                    Problem(
+                        label,
+                        None,
+                        "",
+                        f"holds {len(members)} files, over the limit of {limits.max_zip_members} (a zip bomb?)",
+                    )
+                ]
+            )
         names = {m.filename for m in members}
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
             raise ImportFailed([Problem(label, None, "", "is a zip file but not an Excel workbook (.xlsx)")])
         total = 0
         for m in members:
             if m.flag_bits & 0x1:
-                raise ImportFailed([Problem(label, None, "", "is encrypted (password protected)", "save an unprotected copy")])
+                raise ImportFailed(
+                    [Problem(label, None, "", "is encrypted (password protected)", "save an unprotected copy")]
+                )
             total += m.file_size
             if total > limits.max_unzipped_bytes:
                 raise ImportFailed(
-                    [Problem(label, None, "", f"would unpack to more than {limits.max_unzipped_bytes // 1048576} MiB (a zip bomb?)")]
+                    [
+                        Problem(
+                            label,
+                            None,
+                            "",
+                            f"would unpack to more than {limits.max_unzipped_bytes // 1048576} MiB (a zip bomb?)",
+                        )
+                    ]
                 )
             if m.file_size > 1048576 and m.file_size > limits.max_zip_ratio * max(m.compress_size, 1):
                 raise ImportFailed(
-                    [Problem(label, None, m.filename, f"is compressed {m.file_size // max(m.compress_size, 1)} to 1, beyond any real workbook (a zip bomb?)")]
+                    [
+                        Problem(
+                            label,
+                            None,
+                            m.filename,
+                            f"is compressed {m.file_size // max(m.compress_size, 1)} to 1, beyond any real workbook (a zip bomb?)",
+                        )
+                    ]
                 )
         for m in members:
             if not m.filename.endswith((".xml", ".rels", ".vml")):
@@ -106,11 +139,20 @@ def check_archive(data: bytes, label: str, limits: ImportLimits) -> None:
                 while chunk := fh.read(1 << 16):
                     read += len(chunk)
                     if read > m.file_size + 1024:  # the header lied about the size
-                        raise ImportFailed([Problem(label, None, m.filename, "unpacks larger than it says (a zip bomb?)")])
+                        raise ImportFailed(
+                            [Problem(label, None, m.filename, "unpacks larger than it says (a zip bomb?)")]
+                        )
                     window = tail + chunk
                     if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
                         raise ImportFailed(
-                            [Problem(label, None, m.filename, "declares a DTD or XML entities, which no Excel workbook needs (refused: entities can read files or expand without end)")]
+                            [
+                                Problem(
+                                    label,
+                                    None,
+                                    m.filename,
+                                    "declares a DTD or XML entities, which no Excel workbook needs (refused: entities can read files or expand without end)",
+                                )
+                            ]
                         )
                     tail = chunk[-16:]
 
@@ -129,11 +171,15 @@ def _xlsx(data: bytes, label: str, limits: ImportLimits, sheet: str | None) -> T
         raise ImportFailed([Problem(label, None, "", f"cannot be read as an Excel workbook: {exc}")]) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise ImportFailed([Problem(label, None, "sheet", f"has no sheet '{sheet}'", "sheets: " + ", ".join(book.sheetnames))])
+            raise ImportFailed(
+                [Problem(label, None, "sheet", f"has no sheet '{sheet}'", "sheets: " + ", ".join(book.sheetnames))]
+            )
         ws = book[sheet] if sheet is not None else book.worksheets[0]
         table = Table(label, ws.title)
         if sheet is None and len(book.sheetnames) > 1:
-            table.notes.append(f"{label}: read the first sheet, '{ws.title}' (name another with 'sheet:' in a --map file)")
+            table.notes.append(
+                f"{label}: read the first sheet, '{ws.title}' (name another with 'sheet:' in a --map file)"
+            )
         for number, row in enumerate(ws.iter_rows(values_only=True), 1):
             if number > limits.max_rows:
                 raise ImportFailed([Problem(label, None, ws.title, f"has more than {limits.max_rows} rows")])
