@@ -142,8 +142,12 @@ def _validation_problems(exc: ValidationError, label: str) -> list[Problem]:
             if not str(p).startswith("function-") and str(p) not in DOCUMENT_TYPES and str(p) not in _SERVED
         )
         message = "is required but missing" if err["type"] == "missing" else err["msg"]
+        ctx = err.get("ctx") or {}
         if err["type"] in ("enum", "literal_error"):
-            message = f"'{err.get('input')}' is not one of {(err.get('ctx') or {}).get('expected', '')}"
+            message = f"'{err.get('input')}' is not one of {str(ctx.get('expected', '')).replace(chr(39), '')}"
+        elif err["type"] == "union_tag_invalid":
+            loc = ".".join(p for p in (loc, str(ctx.get("discriminator", "")).strip("'")) if p)
+            message = f"'{ctx.get('tag')}' is not one of {str(ctx.get('expected_tags', '')).replace(chr(39), '')}"
         out.append(Problem(label, None, loc, message, "give it as an option (see bundler add --help)"))
     return out
 
@@ -217,7 +221,8 @@ def _prepare(
             message = parse_email(data, label, suffix)
         except MsgError as exc:
             raise ImportFailed([Problem(label, None, "", str(exc).removeprefix(f"{label}: "))]) from None
-        proposal = propose(message, parents)
+        named = given.get("to")
+        proposal = propose(message, parents, to=named if isinstance(named, str) else None)
         fields.update(proposal.fields)
         added.notes += proposal.notes
     served_given = {k: v for k, v in given.items() if k.startswith("served.")}

@@ -222,9 +222,15 @@ def write_new(path: Path, data: bytes, *, force: bool = False, stamp: str | None
                 [Problem(str(path), None, "", "already exists: it is not overwritten", "add --force to replace it")]
             )
         stamp = stamp or dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-        backup = path.with_name(f"{path.name}.bak-{stamp}")
-        with open(backup, "xb") as fh:
-            fh.write(path.read_bytes())
+        old = path.read_bytes()
+        for n in range(1, 1000):
+            backup = path.with_name(f"{path.name}.bak-{stamp}" + (f"-{n}" if n > 1 else ""))
+            try:
+                with open(backup, "xb") as fh:
+                    fh.write(old)
+                break
+            except FileExistsError:
+                continue
         atomic_write_bytes(path, data)
         return backup
     path.parent.mkdir(parents=True, exist_ok=True)

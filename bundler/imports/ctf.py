@@ -367,7 +367,7 @@ def decode_marks(
     code_map = code_map or {}
     out = MarksDecoded()
     problems: list[Problem] = []
-    unknown: dict[tuple[str, str], list[str]] = {}
+    unknown: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (char, regime) -> [(path, "date session")]
     for year in pupil.years:
         if not year.marks.strip():
             continue
@@ -409,7 +409,7 @@ def decode_marks(
                     out.placeholders += 1
                 continue
             if codes.lookup(char, day) is None:
-                unknown.setdefault((char, codes.regime_for(day)), []).append(where)
+                unknown.setdefault((char, codes.regime_for(day)), []).append((year.marks_path, f"{day} {session}"))
                 continue
             kept.append(Mark(day, session, char, where))
         out.marks += kept
@@ -427,9 +427,9 @@ def decode_marks(
             Problem(
                 label,
                 None,
-                places[0].split("[")[0],
+                places[0][0],
                 f"'{char}' is not a DfE attendance code of the {regime} set, in {len(places)} session(s): "
-                + ", ".join(p.rsplit(" (", 1)[1].rstrip(")") for p in places[:3])
+                + ", ".join(when for _, when in places[:3])
                 + more,
                 hint,
             )

@@ -59,8 +59,9 @@ def _addresses(message: EmailMessage, *headers: str) -> list[str]:
     return [addr.strip().lower() for _, addr in getaddresses(values) if addr]
 
 
-def propose(message: EmailMessage, parents: list[dict[str, Any]]) -> Proposal:
-    """Fields for an email document; ``parents`` are case.yaml's parent mappings."""
+def propose(message: EmailMessage, parents: list[dict[str, Any]], to: str | None = None) -> Proposal:
+    """Fields for an email document; ``parents`` are case.yaml's parent mappings, and
+    ``to`` the parent a person has named (then only that parent's address is looked for)."""
     out = Proposal()
     subject = str(message.get("Subject") or "").strip()
     if subject:
@@ -75,6 +76,8 @@ def propose(message: EmailMessage, parents: list[dict[str, Any]]) -> Proposal:
         out.fields["date"] = sent.date()
     by_email: dict[str, list[str]] = {}
     for p in parents:
+        if to is not None and p.get("id") != to:
+            continue
         if isinstance(p, dict) and isinstance(p.get("email"), str) and isinstance(p.get("id"), str):
             by_email.setdefault(p["email"].strip().lower(), []).append(p["id"])
     recipients = _addresses(message, "To", "Cc")
