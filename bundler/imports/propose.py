@@ -82,29 +82,29 @@ def propose(message: EmailMessage, parents: list[dict[str, Any]], to: str | None
             by_email.setdefault(p["email"].strip().lower(), []).append(p["id"])
     recipients = _addresses(message, "To", "Cc")
     senders = _addresses(message, "From")
-    to = sorted({pid for addr in recipients for pid in by_email.get(addr, [])})
+    matched = sorted({pid for addr in recipients for pid in by_email.get(addr, [])})
     from_parent = sorted({pid for addr in senders for pid in by_email.get(addr, [])})
-    if from_parent and not to:
+    if from_parent and not matched:
         out.fields["type"] = "other"
         out.notes.append(
             f"sent by {', '.join(from_parent)} (their recorded address): an email from a parent, not one served on them"
         )
         return out
     out.fields["type"] = "email"
-    if len(to) > 1:
+    if len(matched) > 1:
         out.notes.append(
-            f"sent to the recorded addresses of {' and '.join(to)}: every parent is written to separately, "
+            f"sent to the recorded addresses of {' and '.join(matched)}: every parent is written to separately, "
             "so name the one this document is for with --to"
         )
         return out
-    if not to:
+    if not matched:
         out.notes.append(
             "no recipient is a parent's recorded email address ("
             + (", ".join(recipients) or "no recipients")
             + "): give --to, and check the address (rule S444-31)"
         )
         return out
-    pid = to[0]
+    pid = matched[0]
     address = next(a for a in recipients if pid in by_email.get(a, []))
     receipt = next((h for h in READ_RECEIPT_HEADERS if message.get(h)), None)
     served: dict[str, Any] = {"method": "email", "address": address, "read_receipt": "requested" if receipt else "none"}
