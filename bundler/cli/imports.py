@@ -114,18 +114,22 @@ def marks(sheet: Path, case_folder: Path, map_file: Path | None, force: bool, ma
 
 
 def _ask(name: str, allowed: list[str] | None, proposed: str | None) -> str:
+    """Ask for one field on the terminal; an optional one (its name says "blank") may be left empty."""
+    optional = "blank" in name
+    default = proposed or ("" if optional or "comma-separated" in name else None)  # a list may be empty
+    if allowed and "comma-separated" in name:
+        click.echo(f"{name}: any of {', '.join(allowed)}")
+        while True:
+            answer = str(click.prompt(f"  {name.split(' ')[0]}", default=default, show_default=False))
+            unknown = [part.strip() for part in answer.split(",") if part.strip() and part.strip() not in allowed]
+            if not unknown:
+                return answer
+            click.echo(f"Error: {', '.join(unknown)} not one of {', '.join(allowed)}")
     if allowed:
         click.echo(f"{name}: one of {', '.join(allowed)}")
-        choice = click.Choice([*allowed, ""]) if "blank" in name else click.Choice(allowed)
-        return str(
-            click.prompt(
-                f"  {name.split(' ')[0]}",
-                type=choice,
-                default=proposed or ("" if "blank" in name else None),
-                show_choices=False,
-            )
-        )
-    return str(click.prompt(f"{name}", default=proposed or "", show_default=bool(proposed)))
+        choice = click.Choice([*allowed, ""] if optional else allowed)
+        return str(click.prompt(f"  {name.split(' ')[0]}", type=choice, default=default, show_choices=False))
+    return str(click.prompt(name, default=default, show_default=bool(proposed)))
 
 
 @click.command()
