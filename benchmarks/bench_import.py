@@ -111,7 +111,8 @@ def make_ctf(path: Path, seed: int = 0, pupils: int = 1) -> int:
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?><CTfile><Header><CTFversion>25.0</CTFversion><SourceSchool>'
         "<LEA>999</LEA><Estab>2100</Estab><SchoolName>Example Primary School</SchoolName></SourceSchool></Header>"
-        "<CTFpupilData>" + "".join(pupil.replace("{n:04d}", f"{n:04d}") for n in range(1, pupils + 1))
+        "<CTFpupilData>"
+        + "".join(pupil.replace("{n:04d}", f"{n:04d}") for n in range(1, pupils + 1))
         + "</CTFpupilData></CTfile>",
         encoding="utf-8",
     )
@@ -139,7 +140,9 @@ def main() -> None:
         median = statistics.median(times)
         size = ctf.stat().st_size / 1024
         print(f"CTF of 5 school years: {sessions} sessions, {size:.0f} KiB")
-        print(f"bundler import ctf: median {median:.3f} s over {len(times)} runs (min {min(times):.3f}, max {max(times):.3f})")
+        print(
+            f"bundler import ctf: median {median:.3f} s over {len(times)} runs (min {min(times):.3f}, max {max(times):.3f})"
+        )
         print(f"target under {TARGET_SECONDS:.1f} s: {'met' if median < TARGET_SECONDS else 'NOT met'}")
         group = root / "year-group.xml"
         make_ctf(group, pupils=200)
