@@ -283,3 +283,20 @@ def test_the_fixture_script_writes_the_committed_fixture(tmp_path):
     w = _writer()
     w.main(tmp_path)
     assert (tmp_path / "email-to-p2.msg").read_bytes() == (FIXTURES / "email-to-p2.msg").read_bytes()
+
+
+def test_a_msg_whose_text_is_only_rtf_is_refused_with_what_to_do():
+    w = _writer()
+    children = w.message(
+        subject="RTF",
+        sender=("A", "a@school.example"),
+        to=[("B", "b@mail.example")],
+        sent=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        body="",
+    )
+    children = [c for c in children if c.name != "__substg1.0_1000001F"]
+    children.append(w.Stream("__substg1.0_10090102", b"\x2d\x00\x00\x00" + b"\0" * 12))
+    with pytest.raises(
+        MsgError, match="kept only as RTF, which bundler cannot read: save it from Outlook as .eml or PDF"
+    ):
+        read_msg(w.write_cfb(w.Storage("Root Entry", children)), "rtf.msg")

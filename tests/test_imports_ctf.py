@@ -320,3 +320,20 @@ def test_the_cli_imports_and_says_what_to_fill_in(tmp_path):
     assert json.loads(stats.output)["periods"]["whole_register"]["possible"] == 68
     bad = CliRunner().invoke(main, ["import", "ctf", str(tmp_path / "missing.xml"), str(tmp_path / "EX-2")])
     assert bad.exit_code == 2 and "missing.xml: no such file" in bad.output and "nothing was written" in bad.output
+
+
+def test_a_year_group_the_ctf_does_not_give_is_worked_out_and_marked_todo(tmp_path):
+    folder, result = _import(
+        tmp_path, _ctf(_pupil().replace("<NCyearActual>3</NCyearActual>", "<NCyearActual>N2</NCyearActual>"))
+    )
+    line = next(line for line in (folder / "case.yaml").read_text().splitlines() if "year_group" in line)
+    assert "TODO: not in the CTF; worked out from the date of birth" in line
+    assert any(item.startswith("pupil.year_group: the CTF gives no year group ('N2')") for item in result.todo)
+
+
+def test_a_carer_the_ctf_does_not_list_is_an_error_listing_the_contacts(tmp_path):
+    with pytest.raises(ImportFailed) as info:
+        _import(tmp_path, carers=["Chris Nobody"])
+    problem = info.value.problems[0]
+    assert problem.message == "'Chris Nobody' is not a contact of Sam Example"
+    assert "1: Alex Example (mother); 2: Jo Sample (father); 3: Pat Example (other relative)" in problem.hint

@@ -244,3 +244,22 @@ def test_the_cli_prints_what_it_wrote(folder):
     assert "1 MIS sub-code mark(s) recorded as their statutory code" in out.output
     again = CliRunner().invoke(main, ["import", "marks", str(FIXTURES / "marks-sessions.csv"), str(folder)])
     assert again.exit_code == 2 and "add --force to replace it" in again.output
+
+
+def test_old_excel_files_and_unknown_sheets_are_refused_with_the_way_out(folder, tmp_path):
+    xls = tmp_path / "marks.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(ImportFailed, match=r"is an old Excel \(.xls\) workbook \(save it as .xlsx or CSV"):
+        api.import_marks(xls, folder)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("sheet: Register\n")
+    with pytest.raises(ImportFailed, match="has no sheet 'Register' \\(sheets: Marks\\)"):
+        api.import_marks(_daily_xlsx(tmp_path / "daily.xlsx"), folder, map_file=mapping)
+
+
+def test_a_windows_csv_is_read_and_said_to_be(folder, tmp_path):
+    sheet = tmp_path / "marks.csv"
+    sheet.write_bytes("Date,Session,Mark,Note\n03/09/2024,AM,/,Caf\xe9 trip\n".encode("cp1252"))
+    result = api.import_marks(sheet, folder)
+    assert any("read as Windows-1252" in n for n in result.notes)
+    assert "Café trip" in (folder / "attendance.csv").read_text()
