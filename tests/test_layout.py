@@ -29,6 +29,7 @@ STAGES = {
     "bundler.present": 4,
     "bundler.letters": 5,
     "bundler.bundle": 5,
+    "bundler.imports": 5,
     "bundler.api": 6,
     "bundler.cli": 7,
 }

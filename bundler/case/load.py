@@ -91,7 +91,7 @@ class RawDocument:
     """One document of the case: its file and the front matter that describes it."""
 
     path: str  # relative to the case folder, posix style
-    kind: str  # markdown | pdf | docx | eml | image
+    kind: str  # markdown | pdf | office | eml | msg | image
     meta: YamlSource | None  # front matter or sidecar; None when it could not be read
     body: str | None = None  # Markdown body (after the front matter)
     body_line: int = 1  # line of the file where the body starts
@@ -402,8 +402,20 @@ def _read_documents(folder: Path, reader: _Folder, raw: RawCase, limits: Limits)
             continue
         sidecar = candidates[0]
         claimed.add(sidecar)
-        if reader.read_bytes(path, limits.max_attachment_bytes) is None:
+        data = reader.read_bytes(path, limits.max_attachment_bytes)
+        if data is None:
             continue
+        if kind == "msg":
+            from .outlook import msg_problem
+
+            problem = msg_problem(data, rel)
+            if problem is not None:
+                raw.problems.append(
+                    Problem(
+                        rel, None, "", f"cannot be opened: {problem}", "save the email from Outlook again, or as .eml"
+                    )
+                )
+                continue
         text = reader.read_text(sidecar)
         meta = parse_yaml(text, reader.rel(sidecar), raw.problems) if text is not None else None
         raw.documents.append(RawDocument(path=rel, kind=kind, meta=meta))
