@@ -25,6 +25,14 @@ def format_option(kind: str, default: str = "text") -> Callable[[Any], Any]:
     )
 
 
+max_file_option = click.option(
+    "--max-file-mb",
+    type=click.FloatRange(min=0.001),
+    default=None,
+    help="Largest file accepted, in MiB (default 5 for text, 50 for attachments).",
+)
+
+
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--max-file-mb``, ``--max-pages`` and ``--max-megapixels``, given to the command as
     one ``limits`` argument (``api.limits``)."""
@@ -38,12 +46,7 @@ def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
         )
 
     options = [
-        click.option(
-            "--max-file-mb",
-            type=click.FloatRange(min=0.001),
-            default=None,
-            help="Largest file accepted in the case folder, in MiB (default 5 for text, 50 for attachments).",
-        ),
+        max_file_option,
         click.option(
             "--max-pages",
             type=click.IntRange(min=1),
