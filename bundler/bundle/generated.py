@@ -1,5 +1,5 @@
-"""The pages bundler writes itself: cover, index, checklist, attendance evidence
-(figures, the register grid, the s566 certificate) and chronology.
+"""The front matter bundler writes itself: cover, index, checklist and chronology (the
+attendance evidence section is ``evidence``).
 
 Takes the case, its check result and the laid-out sections; gives the HTML render jobs
 for those pages, with every page reference filled in.
@@ -7,112 +7,15 @@ for those pages, with every page reference filled in.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from .. import figures
-from ..case import codes
 from ..case.validate import CaseFolder
 from ..checklist import CheckResult
 from ..present.report import grouped
-from ..register import attendance
-from ..register.calendar import school_year_start
+from ..present.service import service_words
 from .parts import render_page, type_label
-from .plan import ROUTE_TITLES, Generated, Part
+from .plan import ROUTE_TITLES, Generated
 from .render import RenderJob
-
-
-def _pct(summary: attendance.AttendanceSummary) -> str:
-    return figures.percent(summary.attended, summary.possible)
-
-
-def attendance_part(ctx_case: CaseFolder, result: CheckResult) -> Part:
-    case = ctx_case.case
-    settings = result.profile.settings
-    as_of = case.referral.date
-    register = attendance.Register.from_marks(ctx_case.register).between(None, as_of)
-    year_start = school_year_start(as_of)
-    windows = attendance.threshold_windows(
-        register,
-        threshold=settings.threshold_sessions,
-        window_weeks=settings.threshold_window_weeks,
-        start=settings.threshold_counts_from,
-        end=as_of,
-    )
-    period = result.offence_period
-    periods = []
-    for title, start, end in (
-        ("School year to date", year_start, as_of),
-        ("Offence period", *(period or (year_start, as_of))),
-        ("Whole register", register.marks[0].date if len(register) else as_of, as_of),
-    ):
-        s = attendance.summarise(register, start=start, end=end)
-        periods.append({"title": title, "start": start, "end": end, "s": s, "pct": _pct(s), "band": s.band})
-
-    # the grid: one row per school week, Mon-Fri AM/PM
-    marks = {(m.date, m.session): (m, c) for m, c in zip(register.marks, register.codes)}
-    window_sets = []
-    for i, w in enumerate(windows, 1):
-        mondays = set()
-        day = w.first_day - dt.timedelta(days=w.first_day.weekday())
-        while day <= w.last_day:
-            mondays.add(day)
-            day += dt.timedelta(days=7)
-        window_sets.append((f"W{i}", mondays))
-    grid = []
-    for week in attendance.school_weeks(register):
-        cells = []
-        for offset in range(5):
-            day = week.monday + dt.timedelta(days=offset)
-            for session in ("AM", "PM"):
-                found = marks.get((day, session))
-                if found is None:
-                    cells.append({"code": "·", "cls": "none"})
-                    continue
-                mark, code = found
-                cls = (
-                    "unauth" if code.is_unauthorised else ("auth" if code.category == codes.Category.AUTHORISED else "")
-                )
-                cells.append({"code": mark.code, "cls": cls})
-        grid.append(
-            {
-                "monday": week.monday,
-                "cells": cells,
-                "windows": [name for name, mondays in window_sets if week.monday in mondays],
-            }
-        )
-    used = sorted({(m.code, c.regime) for m, c in zip(register.marks, register.codes)})
-    legend = [
-        {
-            "code": code,
-            "meaning": (codes.CODES_2024 if regime == "2024" else codes.CODES_2006)[code].meaning,
-            "regime": regime,
-        }
-        for code, regime in used
-    ]
-    cert_start, cert_end = period or (year_start, as_of)
-    cert_summary = attendance.summarise(register, start=cert_start, end=cert_end)
-    html = render_page(
-        "attendance.html.j2",
-        title="Attendance evidence",
-        pupil=case.pupil.name,
-        school=case.school.name,
-        dob=case.pupil.date_of_birth,
-        as_of=as_of,
-        periods=periods,
-        windows=windows,
-        settings=settings,
-        grid=grid,
-        legend=legend,
-        head=case.school.head_teacher,
-        cert={"start": cert_start, "end": cert_end, "s": cert_summary, "pct": _pct(cert_summary)},
-    )
-    return Part(
-        key="attendance",
-        section="B",
-        title="Attendance evidence, register and s566 certificate",
-        job=RenderJob(html, "attendance evidence", None),
-    )
 
 
 def _name(folder: CaseFolder, pid: str) -> str:
@@ -129,6 +32,7 @@ def chronology_rows(folder: CaseFolder, pages: dict[str, int], labels: dict[str,
                 "time": None,
                 "kind": type_label(doc),
                 "summary": doc.meta.title,
+                "addressee": service_words(doc.meta, folder.case),
                 "page": pages.get(doc.path),
                 "label": labels.get(doc.path, ""),
             }
@@ -142,6 +46,7 @@ def chronology_rows(folder: CaseFolder, pages: dict[str, int], labels: dict[str,
                 "time": event.time,
                 "kind": event.kind.value.replace("_", " "),
                 "summary": summary,
+                "addressee": "",
                 "page": None,
                 "label": "",
             }
@@ -167,6 +72,7 @@ def front_matter_jobs(
                     "label": part.tab,
                     "date": part.date,
                     "title": part.title,
+                    "addressee": part.addressee,
                     "first_page": part.first_page,
                     "last_page": part.last_page,
                 }
