@@ -18,8 +18,10 @@ from ..case.validate import CaseFolder, validate_folder
 from ..checklist import CheckResult, check_case, load_profile
 from ..errors import BundleError
 from ..output import atomic_write_bytes, atomic_write_with
+from ..present.service import service_words
 from .assemble import Assembly, assemble
-from .generated import attendance_part, front_matter_jobs
+from .evidence import attendance_part
+from .generated import front_matter_jobs
 from .parts import document_part
 from .plan import DOCUMENT_SECTIONS, BuildResult, Generated, Section, assign_pages, batches
 from .render import WARN_PAGES, BatchJob, Renderer, RenderJob, default_cache_dir
@@ -116,6 +118,9 @@ def plan_sections(case: CaseFolder, result: CheckResult, limits: Limits) -> Gene
     doc_sections: list[Section] = []
     for letter, title, types in DOCUMENT_SECTIONS:
         parts = [document_part(doc, case, letter, limits) for doc in case.documents if doc.meta.type in types]
+        for part in parts:
+            if part.doc is not None:
+                part.addressee = service_words(part.doc.meta, case.case)
         if parts:
             doc_sections.append(Section(letter, title, parts))
     return Generated.around(doc_sections, attendance_part(case, result))
