@@ -672,3 +672,20 @@ def test_new_case_refuses_a_folder_in_use_and_an_unknown_route(tmp_path):
         new_case(tmp_path / "new", "penalty_notice", case_id="bad id")
     (tmp_path / "empty").mkdir()
     assert new_case(tmp_path / "empty", "penalty_notice", case_id="X-1").is_dir()
+
+
+def test_no_template_leaves_a_line_break_inside_a_paragraph() -> None:
+    """Line breaks are kept as written (an address block reads as one), so a template's
+    paragraph must be one line of Markdown, or its letter would break mid-sentence."""
+    from bundler import api
+    from bundler.present.markdown import parser
+
+    case = api.validate(Path(__file__).resolve().parent.parent / "sample_cases" / "EX-2025-001").case
+    broken = []
+    for template in api.list_templates():
+        for pid in ("p1", "p2"):
+            letter = api.render_letter(case, template.name, pid, dt.date(2025, 3, 3))
+            for token in parser().parse(letter.body):
+                if token.type == "inline" and any(c.type == "softbreak" for c in token.children or []):
+                    broken.append((template.name, pid, token.content[:60]))
+    assert broken == []

@@ -28,7 +28,7 @@ from ..errors import BundleError
 from .digest import Digester
 from .manifest import CASE_DATA_NAME, MANIFEST_NAME, case_json
 from .place import Matrix, place_page, transform_rect
-from .plan import ROUTE_TITLES, Part, Section
+from .plan import DOCUMENT, INTERNAL, ROUTE_TITLES, Part, Section
 from .sourcepdf import Link, SourceReport, page_links, prepare_source
 from .stamp import Stamper
 
@@ -36,8 +36,6 @@ __all__ = ["assemble", "source_date", "Assembly"]
 
 #: WeasyPrint writes the bundle's own cross-references as URI links to these schemes:
 #: a page of the bundle, and (from a Markdown link to another file of the case) a document
-INTERNAL = "bundle:page:"
-DOCUMENT = "bundle:document:"
 
 
 def source_date(case: CaseFolder) -> dt.datetime:

@@ -11,23 +11,25 @@ import datetime as dt
 import email
 import email.policy
 import html as htmllib
-import re
+import posixpath
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
 from .. import figures
+from ..case.bodies import image_problem
 from ..case.load import Limits
 from ..case.models import AnyDocument, Case, EmailServed, HandServed
 from ..case.pdfs import open_pdf
 from ..case.validate import CaseDocument, CaseFolder
 from ..errors import BundleError
 from ..present.jinja import render
-from ..present.markdown import links_and_images, to_html
+from ..present.markdown import to_html
 from .convert import DOCX_BODY
-from .plan import Part
+from .plan import DOCUMENT, Part
 from .render import RenderJob, css_url
 
 
@@ -39,33 +41,37 @@ def render_page(template: str, **context: Any) -> str:
 MAX_IMAGE_PIXELS = 40_000_000
 
 
-#: raw HTML elements that fetch, embed or run something; other raw HTML is shown as text
-_ACTIVE_HTML = re.compile(
-    r"<\s*(link|img|image|iframe|object|embed|script|style|base|meta|svg|video|audio|source|frame)\b", re.I
-)
+def _markdown_html(text: str, doc_path: str, folder: CaseFolder) -> str:
+    """A Markdown document's body as HTML: raw HTML shown as text (never obeyed), line
+    breaks kept, and only what a reader of the bundle can follow left as a link.
 
-
-def _markdown_html(text: str, label: str) -> str:
-    """Markdown to HTML with raw HTML escaped, never passed through.
-
-    Images must be files beside the document (the fetcher enforces the case folder);
-    an image or link that names another scheme (file:, javascript:, data:) fails the
-    build, naming the document, rather than being dropped silently.
+    * ``https:`` links stay; a relative link to another document of the case becomes a
+      link to that document's first page in the bundle;
+    * every other link (a local path, ``http:``, ``mailto:``, ``file:`` ...) loses its
+      target, which is printed after its text instead: no path of the machine that built
+      the bundle ends up in it, and nothing the author wrote is lost;
+    * images must be image files inside ``documents/`` (``validate`` reports any other);
+      one that is not is replaced by a visible notice naming it.
     """
-    active = _ACTIVE_HTML.search(text)
-    if active:
-        line = text[: active.start()].count("\n") + 1
-        raise BundleError(
-            f"{label}: body line {line}: raw HTML <{active.group(1)}> is not allowed in a bundle document (it could fetch or embed files); remove it"
-        )
-    for kind, target in links_and_images(text):
-        if kind == "image" and (":" in target.split("/", 1)[0] or target.startswith("/")):
-            raise BundleError(f"{label}: refused image {target}: only files inside the case folder may be used")
-        if kind == "link":
-            scheme = target.split(":", 1)[0].lower() if ":" in target.split("/", 1)[0] else ""
-            if scheme not in ("", "http", "https", "mailto", "tel"):
-                raise BundleError(f"{label}: refused link {target}")
-    return to_html(text)
+    root = folder.root
+    documents = {d.path for d in folder.documents}
+    here = PurePosixPath(doc_path).parent
+
+    def link(target: str) -> str | None:
+        head = target.split("/", 1)[0]
+        if target.lower().startswith("https://"):
+            return target
+        if ":" in head or target.startswith(("/", "\\", "#")) or not target:
+            return None
+        path = posixpath.normpath(str(here / unquote(target.split("#", 1)[0].split("?", 1)[0])))
+        return DOCUMENT + path if path in documents and path != doc_path else None
+
+    def image(source: str) -> str | None:
+        if image_problem(source, doc_path, root) is not None:
+            return None
+        return ((root / doc_path).parent / unquote(source.strip("<>"))).resolve().as_uri()
+
+    return to_html(text, link=link, image=image)
 
 
 def type_label(doc: CaseDocument[AnyDocument]) -> str:
@@ -150,7 +156,7 @@ def document_part(doc: CaseDocument[AnyDocument], folder: CaseFolder, section: s
         part.job = RenderJob(html, label, folder.root, limits.max_attachment_bytes, deps)
 
     if doc.kind == "markdown":
-        wrap(_markdown_html(doc.body or "", label))
+        wrap(_markdown_html(doc.body or "", doc.path, folder))
     elif doc.kind == "pdf":
         data = path.read_bytes()
         part.pdf, part.pages, part.source = data, pdf_pages(data, label, limits), True

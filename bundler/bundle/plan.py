@@ -51,6 +51,12 @@ ROUTE_TITLES = {
 }
 
 
+#: link targets in the HTML bundler renders, resolved when the bundle is assembled: a
+#: bundle page number, and a case document (its first page)
+INTERNAL = "bundle:page:"
+DOCUMENT = "bundle:document:"
+
+
 @dataclass
 class Part:
     """A run of pages in the bundle: a generated page set, or one document."""

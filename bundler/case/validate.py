@@ -25,6 +25,7 @@ from pydantic_core import ErrorDetails
 
 from ..errors import Problem
 from . import codes
+from .bodies import body_problems
 from .load import (
     CASE_FILE,
     EVENTS_FILE,
@@ -110,6 +111,9 @@ def validate_raw(raw: RawCase) -> ValidationResult:
 
     problems.extend(_cross_checks(raw))
     problems.extend(_unique_exhibits(documents))
+    for doc in documents:
+        if doc.kind == "markdown" and doc.body:
+            problems.extend(body_problems(doc.path, doc.body, doc.body_line, raw.root, doc.meta_file))
 
     problems = sorted(set(problems), key=_problem_order)
     if problems or case is None:

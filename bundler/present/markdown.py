@@ -67,10 +67,12 @@ def escape_text(value: Any) -> Any:
 
 @cache
 def parser() -> MarkdownIt:
-    """CommonMark with tables; raw HTML is text, never markup."""
+    """CommonMark with tables and hard line breaks; raw HTML is text, never markup."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    # breaks: a line break in the text is a line break on the page, so an address block
+    # written line by line reads as one (templates write paragraphs on one line)
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable("table")
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # links are judged by the caller, so a refusal is reported
     return md
 
@@ -90,19 +92,59 @@ def links_and_images(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def to_html(text: str, *, link: Callable[[str], str | None] | None = None) -> str:
+def to_html(
+    text: str,
+    *,
+    link: Callable[[str], str | None] | None = None,
+    image: Callable[[str], str | None] | None = None,
+) -> str:
     """Markdown to HTML. ``link`` may rewrite each link target (None drops the link,
-    keeping its text)."""
+    keeping its text and showing the target after it, so nothing is lost); ``image`` may rewrite each image source (None puts a visible
+    notice naming the image in its place)."""
+    from markdown_it.token import Token
+
+    def text_token(content: str) -> Token:
+        token = Token("text", "", 0)
+        token.content = content
+        return token
+
     md = parser()
     tokens = md.parse(text)
-    if link is not None:
-        for child in _inline_children(tokens):
-            if child.type == "link_open":
-                target = link(str(child.attrGet("href") or ""))
-                if target is None:
-                    child.attrs.pop("href", None)
-                else:
-                    child.attrSet("href", target)
+    for token in tokens:
+        if not token.children:
+            continue
+        children: list[Token] = []
+        dropped: list[str | None] = []  # per open link: the target no longer linked, shown after its text
+        opened_at: list[int] = []
+        for child in token.children:
+            if child.type == "link_open" and link is not None:
+                href = str(child.attrGet("href") or "")
+                target = link(href)
+                if target is None:  # the link goes; its text stays
+                    dropped.append(href)
+                    opened_at.append(len(children))
+                    continue
+                child.attrSet("href", target)
+                dropped.append(None)
+                opened_at.append(len(children))
+            elif child.type == "link_close" and dropped:
+                unlinked, start = dropped.pop(), opened_at.pop()
+                if unlinked is None:
+                    children.append(child)
+                    continue
+                label = "".join(c.content for c in children[start:] if c.type == "text")
+                if unlinked and unlinked != label:
+                    children.append(text_token(f" ({unlinked})"))
+                continue
+            elif child.type == "image" and image is not None:
+                source = str(child.attrGet("src") or "")
+                rewritten = image(source)
+                if rewritten is None:
+                    children.append(text_token(f"[image not shown: {source}]"))
+                    continue
+                child.attrSet("src", rewritten)
+            children.append(child)
+        token.children = children
     return str(md.renderer.render(tokens, md.options, {}))
 
 
@@ -128,9 +170,7 @@ def _runs(inline: Token) -> list[Run | None]:
         elif child.type in ("text", "code_inline"):
             if child.content:
                 runs.append((child.content, bold, italic))
-        elif child.type == "softbreak":
-            runs.append((" ", bold, italic))
-        elif child.type == "hardbreak":
+        elif child.type in ("softbreak", "hardbreak"):  # line breaks are kept (see parser)
             runs.append(None)
         elif child.type == "image":
             runs.append((f"[image: {child.content or child.attrGet('src')}]", bold, italic))
