@@ -68,6 +68,7 @@ __all__ = [
     "get_template",
     "template_source",
     "template_partials",
+    "template_blanks",
     "render_letter",
     "write_letters",
     "letter_docx",
@@ -81,8 +82,11 @@ __all__ = [
     "print_summary",
     "print_rules",
     "print_templates",
+    "print_template",
     "progress",
+    "steps",
     "status",
+    "BUILD_STEPS",
 ]
 
 
@@ -453,6 +457,8 @@ def write_letters(
 ) -> list[WrittenLetter]:
     """Write a template into the case's ``documents/``, one new file per parent (never
     overwriting), with PDF and Word copies where ``pdf_dir`` / ``docx_dir`` ask.
+    ``inputs`` fill the template's blanks (``{"meeting_time": "3:30pm"}``); each written
+    letter lists the blanks it still holds (``.letter.blanks``).
 
     >>> api.write_letters(folder, "final-warning", ["p1"], on=dt.date(2025, 3, 3))[0].path.name  # doctest: +SKIP
     '2025-03-03-final-warning-p1.md'
@@ -561,6 +567,40 @@ def print_templates(console: Console | None = None) -> None:
     show(list_templates(), console)
 
 
+def template_blanks(name: str) -> dict[str, Any]:
+    """What a template leaves for the school, by kind: ``inputs`` (the blanks
+    ``--set NAME=VALUE`` fills), ``dated`` (the dates it works out that ``--set`` may
+    change: name -> what it is), ``case`` (the blanks it shows where the case holds no
+    record: blank -> what to add) and ``needs`` (the figures it fills in from the case).
+
+    >>> [i.name for i in api.template_blanks("contract-invite")["inputs"]]
+    ['meeting_time', 'meeting_place']
+    """
+    from .letters import CASE_BLANKS, NEEDS, dated_inputs
+
+    t = get_template(name)
+    days = {"meeting_date": t.meeting_school_days, "reply_by": t.reply_school_days}
+    dated = {}
+    for field in dated_inputs(t):
+        if field in days:
+            dated[field] = f"{NEEDS[field]}: {days[field]} school days after the letter's date"
+        elif field == "review_date":
+            dated[field] = f"{NEEDS[field]}: {t.review_weeks} weeks after the letter's date"
+        else:
+            dated[field] = f"the {'first' if field == 'leave_start' else 'last'} day of the leave in question"
+    case = {label: how for need in t.needs for label, how in CASE_BLANKS.get(need, {}).items()}
+    return {"inputs": list(t.inputs), "dated": dated, "case": case, "needs": {n: NEEDS[n] for n in t.needs}}
+
+
+def print_template(name: str, console: Console | None = None) -> None:
+    """One template (``bundler templates NAME``): what it is, and every blank it leaves
+    with what fills it."""
+    from .present.terminal import print_template as show
+
+    blanks = template_blanks(name)
+    show(get_template(name), list(blanks["dated"].items()), blanks["case"], blanks["needs"], console)
+
+
 def progress(total: int, label: str) -> Any:
     """A context manager giving ``advance()``: a progress bar on stderr when it is a
     terminal and there are many items, nothing otherwise."""
@@ -575,3 +615,21 @@ def status(label: str = "working") -> Any:
     from .present.terminal import Status
 
     return Status(label)
+
+
+#: the steps ``build`` reports through its ``progress`` callback, in order
+BUILD_STEPS = ("preparing documents", "rendering", "laying out", "merging")
+
+
+def steps(label: str, names: Sequence[str]) -> Any:
+    """A context manager giving ``note(message)``: a progress bar on stderr over the
+    known steps of a long command (terminals only); a message starting with a step's
+    name moves the bar to it. ``api.steps("Building", api.BUILD_STEPS)`` is the
+    build's.
+
+    >>> with api.steps("Building", api.BUILD_STEPS) as note:
+    ...     note("rendering 3 parts")
+    """
+    from .present.terminal import Steps
+
+    return Steps(label, names)

@@ -65,7 +65,8 @@ def _school_block(block: dict[str, Any], school_name: str) -> bool:
 
 
 def letter_docx(letter: RenderedLetter) -> bytes:
-    """The letter as an editable Word document, the school's name and address in the header."""
+    """The letter as an editable Word document, the school's name, address and telephone
+    and email (when the case gives them) in the header."""
     import docx
     from docx.shared import Pt
 
@@ -75,6 +76,8 @@ def letter_docx(letter: RenderedLetter) -> bytes:
     first.text = ""
     first.add_run(letter.school_name).bold = True
     header.add_paragraph(letter.school_address)
+    if letter.school_contact:
+        header.add_paragraph(letter.school_contact)
 
     blocks = docx_blocks(letter.body)
     if blocks and _school_block(blocks[0], letter.school_name):
