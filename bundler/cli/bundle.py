@@ -26,7 +26,7 @@ from .options import EXIT_INVALID, EXIT_OK, max_file_option
 def build(case_folder: Path, output: Path | None, draft: bool, profile: str | None, max_file_mb: float | None) -> None:
     """Build the referral bundle PDF. Refuses a case that is not ready unless --draft."""
     out = output or Path("out") / f"{case_folder.resolve().name}{'-draft' if draft else ''}.pdf"
-    with api.status("building") as report:
+    with api.steps(f"Building {out.name}", api.BUILD_STEPS) as report:
         result = api.build(
             case_folder, out, draft=draft, profile=profile, limits=api.limits(max_file_mb), progress=report
         )
