@@ -25,6 +25,19 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; line-he
 h1 { font-size: 14pt; } h2 { font-size: 12pt; } h3 { font-size: 11pt; }
 table { border-collapse: collapse; width: 100%; margin: 3mm 0; }
 td, th { border: 1px solid #777; padding: 2mm; vertical-align: top; text-align: left; }
+thead { display: table-header-group; }
+/* page breaks: no line left alone at the foot or head of a page; a heading or a bold
+   lead-in line stays with what follows; a table of six rows or fewer stays whole,
+   a longer one keeps its first two rows and its last two (a total) together; the
+   closing words stay with the last lines above them, the signature and the note below */
+p, li, td, th { orphans: 3; widows: 3; }
+h1, h2, h3, h4, p.subhead { break-after: avoid; }
+tr { break-inside: avoid; }
+tbody tr:nth-child(2), tbody tr:last-child { break-before: avoid; }
+table:not(:has(tbody > tr:nth-child(7))) { break-inside: avoid; }
+p.closing { break-before: avoid; break-after: avoid; }
+p.closing + p { break-inside: avoid; break-after: avoid; }
+body > p:last-child { break-before: avoid; }
 """
 
 
@@ -82,12 +95,24 @@ def letter_docx(letter: RenderedLetter) -> bytes:
     blocks = docx_blocks(letter.body)
     if blocks and _school_block(blocks[0], letter.school_name):
         blocks = blocks[1:]
+    after_closing = False
     for block in blocks:
+        if block["kind"] == "paragraph":
+            paragraph = document.add_paragraph(style=block["style"])
+            _add_runs(paragraph, block["runs"])
+            # a lead-in line stays with what follows it, the closing words with the
+            # signature, and the signature with the note below it
+            layout = paragraph.paragraph_format
+            if block.get("role") or after_closing:
+                layout.keep_with_next = True
+            if after_closing:
+                layout.keep_together = True
+            after_closing = block.get("role") == "closing"
+            continue
+        after_closing = False
         if block["kind"] == "heading":
             text = "".join(r[0] if r is not None else " " for r in block["runs"])
             document.add_heading(text, level=block["level"])
-        elif block["kind"] == "paragraph":
-            _add_runs(document.add_paragraph(style=block["style"]), block["runs"])
         elif block["kind"] == "rule":
             document.add_paragraph("_" * 40)
         elif block["kind"] == "table":
