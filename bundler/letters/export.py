@@ -6,8 +6,10 @@ stream, so the PDF, the Word copy and the bundle read the same.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
+import zipfile
 from typing import TYPE_CHECKING, Any
 
 from ..present.markdown import docx_blocks, to_html
@@ -79,7 +81,8 @@ def _school_block(block: dict[str, Any], school_name: str) -> bool:
 
 def letter_docx(letter: RenderedLetter) -> bytes:
     """The letter as an editable Word document, the school's name, address and telephone
-    and email (when the case gives them) in the header."""
+    and email (when the case gives them) in the header. The same letter gives the same
+    bytes: the file's dates are the letter's date."""
     import docx
     from docx.shared import Pt
 
@@ -128,6 +131,28 @@ def letter_docx(letter: RenderedLetter) -> bytes:
                         for run in target.runs:
                             run.bold = True
     document.styles["Normal"].font.size = Pt(11)
+    moment = dt.datetime.combine(letter.date, dt.time(), tzinfo=dt.UTC)
+    properties = document.core_properties
+    properties.title = letter.title
+    properties.author = letter.school_name
+    properties.comments = ""
+    properties.last_modified_by = letter.school_name
+    properties.created = properties.modified = moment
+    properties.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _stable_zip(buffer.getvalue(), moment)
+
+
+def _stable_zip(data: bytes, moment: dt.datetime) -> bytes:
+    """The same Word file with every entry stamped with the letter's date rather than the
+    time it was written, so the same letter gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            stamped = zipfile.ZipInfo(info.filename, date_time=moment.timetuple()[:6])
+            stamped.compress_type = zipfile.ZIP_DEFLATED
+            stamped.external_attr = info.external_attr
+            target.writestr(stamped, source.read(info.filename))
+    return out.getvalue()
