@@ -267,3 +267,11 @@ def test_the_letterhead_gives_the_schools_telephone_and_email(case):
     case.case["school"].pop("email")
     only_phone = _render(_load(case.write()), "attendance-monitoring", D("2025-03-03"))
     assert "ZZ1 1AA  \nTelephone 07700 900100\n" in only_phone.body
+
+
+def test_a_planned_closure_in_the_register_is_not_a_meeting_day(case):
+    """Both sessions of Wednesday 26 February marked # (planned school closure)."""
+    case.set_marks("2025-02-26", "#")
+    invite = _render(_load(case.write()), "initial-concern-invite", D("2025-02-12"))
+    # 13, 14 February, then 24, 25 and (26 closed) 27 February
+    assert "Thursday 27 February 2025" in invite.body

@@ -90,9 +90,14 @@ def _blank(need: str, label: str) -> Placeholder:
 
 def closed_days(case: CaseFolder, extra: Iterable[dt.date] = ()) -> frozenset[dt.date]:
     """Every day the school is closed to the pupil as far as the case tells: the holidays
-    in ``school.holidays``, the weekdays inside the register's span with no session, and
-    ``extra``. Weekends are closed anyway (``is_school_day``)."""
-    return frozenset(extra) | case.case.school.closed_days() | register_gaps(entry.date for entry in case.register)
+    in ``school.holidays``, the weekdays inside the register's span with no session, the
+    days whose every session is marked ``#`` (a planned school closure), and ``extra``.
+    Weekends are closed anyway (``is_school_day``)."""
+    codes: dict[dt.date, set[str]] = {}
+    for entry in case.register:
+        codes.setdefault(entry.date, set()).add(entry.code)
+    closures = {day for day, marks in codes.items() if marks == {"#"}}
+    return frozenset(extra) | case.case.school.closed_days() | register_gaps(codes) | closures
 
 
 #: the penalty notice amounts and periods in force from 19 August 2024 (England)
