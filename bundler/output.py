@@ -1,7 +1,8 @@
 """Writing results safely: to a temporary file beside the target, then renamed into place.
 
 A reader never sees a half-written file, and an interrupted write leaves the old file
-as it was.
+as it was. The file gets the mode any new file of the user's would (0666 less the
+umask), not the private 0600 of a temporary file.
 """
 
 from __future__ import annotations
@@ -11,6 +12,21 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
+
+
+def _umask() -> int:
+    """The process's umask: from /proc on Linux (reading it leaves it alone), else by
+    setting it and putting it straight back."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -27,6 +43,7 @@ def atomic_write_with(path: str | os.PathLike[str], write: Callable[[BinaryIO], 
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # mkstemp makes it 0600
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:

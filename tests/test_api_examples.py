@@ -14,8 +14,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_api_examples_run(monkeypatch) -> None:
     monkeypatch.chdir(ROOT)  # the examples name sample_cases/ and tests/ relative to the repo
     monkeypatch.setenv("NO_COLOR", "1")
-    result = doctest.testmod(
-        bundler.api, globs={"api": bundler.api, "dt": __import__("datetime")}, optionflags=doctest.ELLIPSIS
-    )
-    assert result.attempted > 20
-    assert result.failed == 0
+    import importlib
+    import pkgutil
+
+    attempted = failed = 0
+    modules = [bundler.api] + [
+        importlib.import_module(f"bundler.api.{m.name}") for m in pkgutil.iter_modules(bundler.api.__path__)
+    ]
+    for module in modules:
+        result = doctest.testmod(
+            module, globs={"api": bundler.api, "dt": __import__("datetime")}, optionflags=doctest.ELLIPSIS
+        )
+        attempted += result.attempted
+        failed += result.failed
+    assert attempted > 20
+    assert failed == 0

@@ -32,6 +32,7 @@ STAGES = {
     "bundler.imports": 5,
     "bundler.api": 6,
     "bundler.cli": 7,
+    "bundler.__main__": 7,
 }
 
 
@@ -194,3 +195,14 @@ def test_one_formatter_for_figures_and_dates():
 @pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_module_is_too_long_to_read(path):
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 650
+
+
+def test_every_package_ships_in_the_wheel():
+    """A subpackage missing from pyproject's list works in a checkout and breaks on install."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py") if "__pycache__" not in p.parts
+    }
+    assert found - listed == set()

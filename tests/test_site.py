@@ -115,6 +115,26 @@ def test_sample_stories_and_check_report_helpers():
     assert site._demote_headings("<h1>A</h1><h2>B</h2>") == "<h3>A</h3><h4>B</h4>"
 
 
+def test_pages_search_with_the_worker_that_splits_queries_like_the_index():
+    from toolkit_site import search
+
+    page = '<script id="__config" type="application/json">{"base": "..", "search": "../assets/javascripts/workers/search.a7633da7.min.js", "tags": null}</script>'
+    out, worker = search.point_at_wrapper(page)
+    assert worker == "search.a7633da7.min.js"
+    assert '"search": "../assets/javascripts/workers/search.a7633da7.whole-terms.js"' in out
+    assert search.point_at_wrapper("<html>no search</html>") == ("<html>no search</html>", None)
+    source = search.wrapper_source(worker)
+    assert source.startswith("//") and 'importScripts("search.a7633da7.min.js");' in source
+    assert "lunr.QueryLexer.termSeparator = value" in source
+
+
+def test_the_search_separator_keeps_ids_names_and_codes_whole():
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    pattern = re.compile(re.search(r"separator: '(.*)'", text).group(1))  # the index's, and the query's
+    words = [w for w in pattern.split("(see S444-33, notice-to-improve; codes J1 and C2, / and \\) “S444-11”") if w]
+    assert words == ["see", "S444-33", "notice-to-improve", "codes", "J1", "and", "C2", "/", "and", "\\", "S444-11"]
+
+
 # ----------------------------------------------------------------------- the build
 
 
@@ -185,16 +205,95 @@ def test_every_code_of_both_sets_and_the_mapping_are_on_the_codes_page(built):
 
 
 @pytest.mark.slow
-def test_every_template_has_a_page_a_preview_and_its_source(built):
+def test_every_template_has_a_page_a_preview_and_downloads_of_the_letter(built):
+    import io
+
+    import docx
+
+    from bundler import api
+
+    case = api.validate(ROOT / "sample_cases" / site.SAMPLE_CASE).case
     index = page_text(built, "letters")
+    assert ".md.j2" not in index
     for t in list_templates():
         assert t.name in index
         page = page_text(built, f"letters/{t.name}")
         assert t.name in page
         assert 'class="letter-preview"' in page, f"{t.name}: no preview"
-        source = built / "letters" / "source" / t.file_name
-        assert source.read_bytes() == (ROOT / "templates" / "letters" / t.file_name).read_bytes()
-        assert f'href="../source/{t.file_name}"' in page
+        # the letter itself to download, as Word and as Markdown; the template source only
+        # to read, folded away
+        assert f'href="../downloads/{t.name}.docx"' in page and f'download="{t.name}.docx"' in page
+        assert f'href="../downloads/{t.name}.md.txt"' in page and f'download="{t.name}.md"' in page
+        assert not re.search(r'href="[^"]*\.md\.j2"', page), t.name
+        assert "Show the template" in page
+        letter = api.render_letter(
+            case, t.name, site.SAMPLE_PARENT if t.addressed == "parent" else None, case.case.referral.date
+        )
+        text = (built / "letters" / "downloads" / f"{t.name}.md.txt").read_text(encoding="utf-8")
+        assert text == letter.text, t.name
+        word = docx.Document(io.BytesIO((built / "letters" / "downloads" / f"{t.name}.docx").read_bytes()))
+        words = "\n".join(
+            [p.text for p in word.paragraphs]
+            + [c.text for table in word.tables for row in table.rows for c in row.cells]
+        )
+        assert case.case.pupil.name in words, t.name
+        if t.served:
+            assert f"Dear {case.case.parent(site.SAMPLE_PARENT).name}," in words, t.name
+        header = [p.text for p in word.sections[0].header.paragraphs]
+        assert case.case.school.name in header, t.name
+
+
+@pytest.mark.slow
+def test_no_page_speaks_to_developers(built):
+    """The site is for school and LA staff: no repository paths, build internals or
+    template machinery outside the folded-away template source."""
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.inside, self.folded, self.parts = False, 0, []
+
+        def handle_starttag(self, tag, attrs):
+            self.inside |= tag == "article"
+            self.folded += tag == "details"
+
+        def handle_endtag(self, tag):
+            if tag == "article":
+                self.inside = False
+            self.folded -= tag == "details"
+
+        def handle_data(self, data):
+            if self.inside and not self.folded:
+                self.parts.append(data)
+
+    words = re.compile(
+        r"repositor|generated from|when (this|the) site (is|was) built|this checkout|sample_cases/|docs/|"
+        r"site/|\.md\.j2|\bpartials?\b(?! school closure)|jinja|\bhook|toolkit_site|bundler\.api|mkdocs|"
+        r"\.py\b|pytest|safe_load|a test keeps|not part of the test",
+        re.IGNORECASE,
+    )
+    found = []
+    for page in sorted(built.rglob("*.html")):
+        if "assets" in page.parts:
+            continue
+        parser = Text()
+        parser.feed(page.read_text(encoding="utf-8"))
+        text = " ".join(" ".join(parser.parts).split())
+        found += [
+            f"{page.relative_to(built)}: ...{text[max(0, m.start() - 60) : m.end() + 40]}..."
+            for m in words.finditer(text)
+        ]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.slow
+def test_the_home_page_links_every_section_and_the_sample_cases(built):
+    home = page_text(built, "")
+    for target in ("road-map/", "checklist/", "letters/", "samples/", "reference/codes/"):
+        assert f'href="{target}"' in home, target
+    samples = page_text(built, "samples")
+    for case_id in Build(ROOT, parallel=False).case_ids:
+        assert f'href="{case_id}/"' in samples, case_id
 
 
 @pytest.mark.slow
@@ -381,13 +480,42 @@ def _click(wait, by: str, selector: str) -> None:
 
 
 @pytest.mark.slow
-def test_a_browser_can_click_and_search_through_the_site(served, tmp_path):
+def test_a_browser_can_click_and_search_through_the_site(built, served, tmp_path):
     chromium, driver_path = _browser()  # fails under CI, skips locally, when missing
     with _chrome(chromium, driver_path, tmp_path) as browser:
-        _click_and_search(browser, served, tmp_path)
+        _click_and_search(browser, served, tmp_path, built)
 
 
-def _click_and_search(browser, served: str, tmp_path: Path) -> None:
+def _search(browser, wait, query: str) -> None:
+    """Type ``query`` into Material's search box (emptied first) and wait for the results."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+
+    _click(wait, By.CSS_SELECTOR, "input.md-search__input")
+    box = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")))
+    browser.execute_script("arguments[0].value = '';", box)
+    box.send_keys(query)
+    wait.until(
+        lambda d: (
+            query.lower() in d.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text.lower()
+            or "matching" in d.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text
+        )
+    )
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "li.md-search-result__item a"))
+
+
+def _result_pages(browser, wait, query: str, served: str) -> set[str]:
+    """The pages (site paths, without anchors) the search lists for ``query``."""
+    from selenium.webdriver.common.by import By
+
+    _search(browser, wait, query)
+    meta = browser.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text
+    assert "matching" in meta and not meta.startswith("No"), meta
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "li.md-search-result__item a")]
+    return {urlsplit(link).path.lstrip("/") for link in links if link.startswith(served)}
+
+
+def _click_and_search(browser, served: str, tmp_path: Path, built: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
@@ -408,6 +536,24 @@ def _click_and_search(browser, served: str, tmp_path: Path) -> None:
         "document.getElementById('s444-60').scrollIntoView({block: 'start'}); window.scrollBy(0, -70);"
     )
     _screenshot(browser, tmp_path, "checklist")
+
+    # a rule ID, typed into the search box, lands on the rule
+    _search(browser, wait, "S444-33")
+    # the first result is the checklist, and its first section the rule
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "li.md-search-result__item a")]
+    assert urlsplit(links[0]).path == "/checklist/", links[:3]
+    assert next(link for link in links if "#" in link).endswith("#s444-33"), links[:3]
+    _click(wait, By.CSS_SELECTOR, "li.md-search-result__item a[href$='#s444-33']")
+    wait.until(EC.url_contains("/checklist/"))
+    assert browser.current_url.endswith("#s444-33")
+    assert "S444-33" in wait.until(EC.presence_of_element_located((By.ID, "s444-33"))).text
+    # another rule ID matches only pages that hold that ID, not every page with an 11 on it
+    pages = _result_pages(browser, wait, "S444-11", served)
+    assert "checklist/" in pages
+    for path in pages:
+        assert "S444-11" in page_text(built, path), f"'S444-11' matched {path}, which does not hold it"
+    browser.get(served + "checklist/")
+    wait.until(EC.presence_of_element_located((By.ID, "s444-20")))
 
     # Material's search box: a template name, then its result
     _click(wait, By.CSS_SELECTOR, "input.md-search__input")

@@ -130,3 +130,17 @@ def test_no_traceback_on_garbage(tmp_path: Path) -> None:
     assert not result.valid
     files = {p.file for p in result.problems}
     assert {"case.yaml", "events.yaml", "documents/a.md", "documents/b.md"} <= files
+
+
+def test_a_typo_hint_never_suggests_the_word_typed(case) -> None:
+    """'phone' is a field of school and parents, not of pupil: the hint says it is in
+    the wrong place instead of 'did you mean phone?'; a real typo gets its nearest field."""
+    case.case["pupil"]["phone"] = "07700 900123"
+    case.case["school"]["phonee"] = "07700 900100"
+    problems = {p.field: p for p in validate_folder(case.write()).problems}
+    misplaced = problems["pupil.phone"]
+    assert misplaced.message == "unknown field 'phone'"
+    assert "did you mean 'phone'" not in misplaced.hint
+    assert misplaced.hint.startswith("'phone' is a field of another part of the file, not under pupil")
+    typo = problems["school.phonee"]
+    assert typo.hint == "did you mean 'phone'?"

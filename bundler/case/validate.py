@@ -205,9 +205,7 @@ def _message(err: ErrorDetails, field_path: str) -> tuple[str, str]:
     if kind == "missing":
         return "is required but missing", ""
     if kind == "extra_forbidden":
-        name = field_path.rsplit(".", 1)[-1]
-        close = difflib.get_close_matches(name, _known_field_names(), n=1, cutoff=0.75)
-        return f"unknown field '{name}'", (f"did you mean '{close[0]}'?" if close else "")
+        return f"unknown field '{field_path.rsplit('.', 1)[-1]}'", _typo_hint(field_path)
     if kind == "enum":
         expected = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
         return f"{_value(err)}is not one of {expected}", ""
@@ -245,8 +243,21 @@ def _message(err: ErrorDetails, field_path: str) -> tuple[str, str]:
     return err["msg"], ""
 
 
+def _typo_hint(field_path: str) -> str:
+    """The hint for an unknown field: the nearest other field name (never the word
+    typed); for a word that is a field elsewhere, that it is in the wrong place."""
+    parent, _, name = field_path.rpartition(".")
+    close = difflib.get_close_matches(name, [n for n in _known_field_names() if n != name], n=1, cutoff=0.75)
+    if name in _known_field_names():
+        where = f"under {parent}" if parent else "at the top level"
+        return f"'{name}' is a field of another part of the file, not {where}: check its indentation" + (
+            f", or did you mean '{close[0]}'?" if close else ""
+        )
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
 @functools.cache
-def _known_field_names() -> tuple[str, ...]:
+def _known_field_names() -> frozenset[str]:
     """Every field name of every model, for 'did you mean' hints on typos."""
     from . import models
 
@@ -255,7 +266,7 @@ def _known_field_names() -> tuple[str, ...]:
         if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel:
             for name, info in obj.model_fields.items():
                 names.add(info.alias or name)
-    return tuple(sorted(names))
+    return frozenset(names)
 
 
 def _pattern_hint(field_path: str) -> str:

@@ -50,7 +50,7 @@ def build(
     """Build the referral bundle PDF. Refuses a case that is not ready unless --draft."""
     out = output or Path("out") / f"{case_folder.resolve().name}{'-draft' if draft else ''}.pdf"
     password = _sign_password(sign_key) if sign_key else None
-    with api.status("building") as report:
+    with api.steps(f"Building {out.name}", api.BUILD_STEPS) as report:
         result = api.build(
             case_folder,
             out,

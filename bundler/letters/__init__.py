@@ -6,14 +6,19 @@ Takes a validated case; gives documents written from the toolkit's templates
 Word (``export``); and the skeleton of a new case folder (``skeleton``).
 """
 
-from .catalogue import NEEDS, ROAD_MAP, LetterError, LetterTemplate, get_template, list_templates
-from .context import PENALTY, letter_context
+from .catalogue import NEEDS, ROAD_MAP, LetterError, LetterTemplate, TemplateInput, get_template, list_templates
+from .context import CASE_BLANKS, PENALTY, closed_days, letter_context
 from .export import letter_docx, letter_html, letter_pdf
-from .render import RenderedLetter, render_letter, shared_mailbox_warning
+from .render import Blank, RenderedLetter, dated_inputs, render_letter, shared_mailbox_warning
 from .skeleton import new_case
 from .write import WrittenLetter, write_letters
 
 __all__ = [
+    "CASE_BLANKS",
+    "Blank",
+    "TemplateInput",
+    "closed_days",
+    "dated_inputs",
     "NEEDS",
     "ROAD_MAP",
     "PENALTY",

@@ -106,8 +106,10 @@ class _Produces(BaseModel):
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: str
+    label: str = Field(pattern=r"^[a-z][^\[\]\n]*$", max_length=80)
+    description: str | None = None
     default: str | None = None
+    type: Literal["text", "date"] = "text"
 
 
 class _TemplateFile(BaseModel):
@@ -134,11 +136,25 @@ class _TemplateFile(BaseModel):
 
 @dataclass(frozen=True)
 class TemplateInput:
-    """A value the school supplies (a meeting time, a place); a placeholder otherwise."""
+    """A value the school supplies (a meeting time, a place, a record of what was said):
+    ``bundler letter --set NAME=VALUE``; until then the letter shows ``[label]``, a blank
+    that checklist rule S444-93 finds. ``type`` is ``text`` or ``date`` (YYYY-MM-DD)."""
 
     name: str
     label: str
     default: str | None = None
+    type: str = "text"
+    description: str = ""
+
+    @property
+    def about(self) -> str:
+        """What the school writes here: the description, else the label."""
+        return self.description or self.label
+
+    @property
+    def blank(self) -> str:
+        """The blank the letter shows until the value is supplied: ``[label]``."""
+        return f"[{self.label}]"
 
 
 @dataclass(frozen=True)
@@ -198,6 +214,13 @@ def _parse_template(name: str, text: str) -> LetterTemplate:
         problems.append("a template that needs last_meeting declares meeting_kind")
     if meta.produces.type in ("letter", "notice") and meta.addressed != "parent":
         problems.append("letters and notices are addressed to one parent")
+    names = [i.name for i in meta.inputs]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        problems.append(f"inputs declared twice: {', '.join(twice)}")
+    clash = sorted(set(names) & (set(NEEDS) | set(BASE_FIELDS)))
+    if clash:
+        problems.append(f"inputs may not be named like a figure the case gives: {', '.join(clash)}")
     if problems:
         raise LetterError(f"template {name}: " + "; ".join(problems))
     return LetterTemplate(
@@ -217,7 +240,7 @@ def _parse_template(name: str, text: str) -> LetterTemplate:
         meeting_school_days=meta.meeting_school_days,
         reply_school_days=meta.reply_school_days,
         review_weeks=meta.review_weeks,
-        inputs=tuple(TemplateInput(i.name, i.label, i.default) for i in meta.inputs),
+        inputs=tuple(TemplateInput(i.name, i.label, i.default, i.type, i.description or "") for i in meta.inputs),
     )
 
 

@@ -5,13 +5,20 @@ Takes a validated case, a parent and a date; gives the template context. The fig
 come from the attendance engine, never from the user: attendance over the school year
 to date, sessions and learning lost, the unauthorised sessions of the latest threshold
 window, the improvement period of a notice. Dates a letter sets (a meeting, a reply, a
-review, the end of an improvement period) are counted in school days or weeks.
+review, the end of an improvement period) are counted in school days or weeks, skipping
+weekends, the school's holidays (``school.holidays``) and the weekdays the register
+shows the school closed. Nothing is said about the register past its last session: the
+figures run "up to" that day.
+
+Where the case holds no record of something a template needs (no earlier letter, no
+meeting), the field is a ``[blank]`` (``CASE_BLANKS`` says which, and what to add to the
+case to fill it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .. import figures
@@ -32,10 +39,65 @@ from ..case.validate import CaseFolder
 from ..checklist.profiles import Profile, Settings, load_profile
 from ..present.markdown import Placeholder
 from ..register import attendance
-from ..register.calendar import add_school_days, add_weeks, is_school_day, school_year_start
+from ..register.calendar import add_school_days, add_weeks, is_school_day, register_gaps, school_year_start
 from .catalogue import LetterError
 
-__all__ = ["letter_context", "PENALTY", "SERVE_LABELS", "POSTAL"]
+__all__ = ["letter_context", "closed_days", "CASE_BLANKS", "PENALTY", "SERVE_LABELS", "POSTAL"]
+
+
+#: the blanks a letter shows where the case holds no record of what the template needs,
+#: by need: {blank label: what to add to the case so that the letter fills it in}
+CASE_BLANKS: Mapping[str, Mapping[str, str]] = {
+    "window": {
+        "first day of the period": "add the register (attendance.csv) for the school weeks before the letter",
+        "last day of the period": "add the register (attendance.csv) for the school weeks before the letter",
+    },
+    "last_meeting": {
+        "date of the meeting": "add the meeting's record to documents/ (type: meeting, of the template's kind)",
+        "meeting": "add the meeting's record to documents/ (type: meeting, of the template's kind)",
+        "review date": "give the meeting record a review_date",
+    },
+    "contract": {
+        "date the contract was agreed": "add the attendance contract to documents/ (type: contract)",
+        "start date": "add the attendance contract to documents/ (type: contract)",
+        "review date": "give the contract a review_date",
+    },
+    "leave": {
+        "first day of the absence": "add the leave request to documents/ (type: leave, with start and end)",
+        "last day of the absence": "add the leave request to documents/ (type: leave, with start and end)",
+        "date due back in school": "add the leave request to documents/ (type: leave, with start and end)",
+        "number of": "add the leave request to documents/ (type: leave, with start and end)",
+    },
+    "since_last_letter": {
+        "date of our last letter": "add the letter last sent to this parent to documents/ (with to: the parent's id)",
+        "note for staff: absence since that letter; use no-response-further-absence": (
+            "the register shows absence since the last letter: write the no-response-further-absence letter instead"
+        ),
+    },
+    "support": {
+        "list the support offered to the family, with dates": (
+            "add the support offered to documents/ (type: support, meeting, contract or plan)"
+        ),
+    },
+}
+
+
+def _blank(need: str, label: str) -> Placeholder:
+    """The blank a letter shows for a record the case does not hold (one of ``CASE_BLANKS``)."""
+    assert label in CASE_BLANKS[need], (need, label)
+    return Placeholder(label)
+
+
+def closed_days(case: CaseFolder, extra: Iterable[dt.date] = ()) -> frozenset[dt.date]:
+    """Every day the school is closed to the pupil as far as the case tells: the holidays
+    in ``school.holidays``, the weekdays inside the register's span with no session, the
+    days whose every session is marked ``#`` (a planned school closure), and ``extra``.
+    Weekends are closed anyway (``is_school_day``)."""
+    codes: dict[dt.date, set[str]] = {}
+    for entry in case.register:
+        codes.setdefault(entry.date, set()).add(entry.code)
+    closures = {day for day, marks in codes.items() if marks == {"#"}}
+    return frozenset(extra) | case.case.school.closed_days() | register_gaps(codes) | closures
 
 
 #: the penalty notice amounts and periods in force from 19 August 2024 (England)
@@ -62,9 +124,11 @@ _BANDS = {
 
 
 def _figures(summary: attendance.AttendanceSummary, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The figures of a stretch of the register; ``end`` is the register's last session in
+    it when the register stops before the asked end (a letter says "up to" that day)."""
     return {
         "start": start,
-        "end": end,
+        "end": min(end, summary.last_date) if summary.last_date else end,
         "last_recorded": summary.last_date,
         "possible": summary.possible,
         "attended": summary.attended,
@@ -154,8 +218,8 @@ def _window(register: attendance.Register, settings: Settings, on: dt.date) -> d
         "met": bool(windows),
         "threshold": settings.threshold_sessions,
         "window_weeks": settings.threshold_window_weeks,
-        "first_day": first or Placeholder("first day of the period"),
-        "last_day": last or Placeholder("last day of the period"),
+        "first_day": first or _blank("window", "first day of the period"),
+        "last_day": last or _blank("window", "last day of the period"),
         "weeks": weeks,
         "unauthorised": len(marks),
         "marks": listed,
@@ -199,12 +263,12 @@ def _last_meeting(folder: CaseFolder, kind: str | None, pid: str | None, on: dt.
     if not meetings:
         return {
             "found": False,
-            "date": Placeholder("date of the meeting"),
-            "title": Placeholder("meeting"),
+            "date": _blank("last_meeting", "date of the meeting"),
+            "title": _blank("last_meeting", "meeting"),
             "attended": False,
             "outcome": "",
             "actions": [],
-            "review_date": Placeholder("review date"),
+            "review_date": _blank("last_meeting", "review date"),
             "staff": [],
         }
     meeting = max(meetings, key=lambda m: m.date)
@@ -215,7 +279,7 @@ def _last_meeting(folder: CaseFolder, kind: str | None, pid: str | None, on: dt.
         "attended": pid in meeting.attended if pid else bool(meeting.attended),
         "outcome": meeting.outcome.value.replace("_", " "),
         "actions": list(meeting.actions),
-        "review_date": meeting.review_date or Placeholder("review date"),
+        "review_date": meeting.review_date or _blank("last_meeting", "review date"),
         "staff": list(meeting.staff),
     }
 
@@ -232,9 +296,9 @@ def _contract(folder: CaseFolder, register: attendance.Register, pid: str | None
     if not contracts:
         return {
             "found": False,
-            "date": Placeholder("date the contract was agreed"),
-            "start": Placeholder("start date"),
-            "review_date": Placeholder("review date"),
+            "date": _blank("contract", "date the contract was agreed"),
+            "start": _blank("contract", "start date"),
+            "review_date": _blank("contract", "review date"),
             "status": "",
             "since": None,
         }
@@ -245,7 +309,7 @@ def _contract(folder: CaseFolder, register: attendance.Register, pid: str | None
         "found": True,
         "date": contract.date,
         "start": start,
-        "review_date": contract.review_date or Placeholder("review date"),
+        "review_date": contract.review_date or _blank("contract", "review date"),
         "status": contract.status.value,
         "since": _figures(since, start, on) if since is not None else None,
     }
@@ -285,10 +349,10 @@ def _leave(
     if start is None or end is None or end < start:
         return {
             "found": False,
-            "start": start or Placeholder("first day of the absence"),
-            "end": end or Placeholder("last day of the absence"),
-            "return_date": add_school_days(end, 1, holidays) if end else Placeholder("date due back in school"),
-            "school_days": Placeholder("number of"),
+            "start": start or _blank("leave", "first day of the absence"),
+            "end": end or _blank("leave", "last day of the absence"),
+            "return_date": add_school_days(end, 1, holidays) if end else _blank("leave", "date due back in school"),
+            "school_days": _blank("leave", "number of"),
             "unauthorised": 0,
             "decision": "",
         }
@@ -308,6 +372,9 @@ def _leave(
 def _since_last_letter(
     folder: CaseFolder, register: attendance.Register, pid: str | None, on: dt.date
 ) -> dict[str, Any]:
+    """Absence since the last letter, email or notice to the parent, as far as the
+    register goes: ``to`` is its last session (on or before ``on``), ``recorded`` is False
+    when it holds no session after the letter, so a letter cannot claim no absence."""
     sent = [
         d.meta.date
         for d in folder.documents
@@ -319,7 +386,9 @@ def _since_last_letter(
     if not sent:
         return {
             "found": False,
-            "date": Placeholder("date of our last letter"),
+            "date": _blank("since_last_letter", "date of our last letter"),
+            "to": on,
+            "recorded": False,
             "missed": 0,
             "unauthorised": 0,
             "possible": 0,
@@ -329,6 +398,8 @@ def _since_last_letter(
     return {
         "found": True,
         "date": last,
+        "to": summary.last_date or last,
+        "recorded": summary.possible > 0,
         "missed": summary.sessions_missed,
         "unauthorised": summary.unauthorised,
         "possible": summary.possible,
@@ -358,14 +429,15 @@ def letter_context(
 
     Figures come from the register: attendance over the school year up to ``on``,
     learning lost, the latest threshold window (by the case's profile), and the dates a
-    letter sets, counted in school days or weeks (weekends and ``holidays`` skipped).
+    letter sets, counted in school days or weeks (weekends, ``school.holidays``, the
+    register's closed weekdays and ``holidays`` skipped).
     ``parent_id`` is None for a document about the pupil alone; ``parent_ids`` are the
     parents of a joint document (a contract, a plan). ``extra`` adds or overrides
     top-level fields (``meeting_time="15:30"``, ``meeting_date=date(...)``).
     """
     folder = case
     c = folder.case
-    closed = frozenset(holidays)
+    closed = closed_days(folder, holidays)
     parent = resolve_parent(folder, parent_id) if parent_id is not None else None
     joint = [resolve_parent(folder, pid) for pid in (parent_ids or ([parent_id] if parent_id else []))]
     settings = case_profile(folder).settings
@@ -388,6 +460,8 @@ def letter_context(
             "urn": c.school.urn,
             "address": c.school.address,
             "address_lines": _lines(c.school.address),
+            "phone": c.school.phone or "",
+            "email": c.school.email or "",
             "lead": _person(c.school.attendance_lead),
             "head": _person(c.school.head_teacher),
         },

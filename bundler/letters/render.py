@@ -5,6 +5,11 @@ Every letter is written to one parent: a parent who is excluded, a parent with n
 postal address (for post) or no email address of their own (for email) is refused with
 the reason. The front matter is built as a document model and validated before it is
 written out, so a written letter always validates.
+
+A value the school has not supplied stays a ``[blank]`` in the text; the rendered letter
+lists every blank it leaves (``RenderedLetter.blanks``), each with the line it is on and
+what fills it (``--set NAME=VALUE``, or the record to add to the case), because checklist
+rule S444-93 fails a case while a document holds one.
 """
 
 from __future__ import annotations
@@ -18,16 +23,39 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .. import figures
 from ..case.models import DOCUMENT_ADAPTER, Parent, ServeMethod
 from ..case.validate import CaseFolder
 from ..checklist.s3_service import shared_mailbox_reason
+from ..checklist.s9_bundle import TEMPLATE_BLANK
 from ..present.jinja import environment
 from ..present.markdown import Placeholder
-from ..register.calendar import add_weeks
+from ..register.calendar import add_weeks, is_school_day
 from .catalogue import BASE_FIELDS, LetterError, LetterTemplate, get_template
-from .context import POSTAL, SERVE_LABELS, case_profile, letter_context, resolve_parent
+from .context import CASE_BLANKS, POSTAL, SERVE_LABELS, case_profile, closed_days, letter_context, resolve_parent
 
-__all__ = ["RenderedLetter", "render_letter", "shared_mailbox_warning"]
+__all__ = [
+    "Blank",
+    "RenderedLetter",
+    "render_letter",
+    "shared_mailbox_warning",
+    "DATED_INPUTS",
+    "dated_inputs",
+    "letter_blanks",
+]
+
+#: dates a letter works out that the school may set instead (``--set meeting_date=...``),
+#: by the need that brings them
+DATED_INPUTS: Mapping[str, tuple[str, ...]] = {
+    "meeting_date": ("meeting_date",),
+    "reply_by": ("reply_by",),
+    "review_date": ("review_date",),
+    "leave": ("leave_start", "leave_end"),
+}
+
+#: joins a blank's label to the input it stands for while the body renders (a character
+#: of Unicode's private use area, which no template or case text holds)
+_MARK = "\ue000"
 
 
 def shared_mailbox_warning(address: str, parents: Sequence[Parent], to: Parent | None = None) -> str | None:
@@ -83,9 +111,24 @@ def _check_service(template: LetterTemplate, parent: Parent | None, serve: str |
     return warnings
 
 
+@dataclass(frozen=True)
+class Blank:
+    """A ``[blank]`` a rendered letter still holds: its text, its line in the written file,
+    the input that fills it (``--set NAME=VALUE``) or None, and what fills it."""
+
+    text: str
+    line: int
+    input: str | None
+    hint: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.text} ({self.hint})"
+
+
 @dataclass
 class RenderedLetter:
-    """A rendered document: its suggested file name, front matter, and full Markdown text."""
+    """A rendered document: its suggested file name, front matter, and full Markdown text,
+    and the blanks it still holds."""
 
     template: LetterTemplate
     parent_id: str | None
@@ -99,6 +142,8 @@ class RenderedLetter:
     warnings: list[str] = field(default_factory=list)
     school_name: str = ""
     school_address: str = ""
+    school_contact: str = ""
+    blanks: list[Blank] = field(default_factory=list)
 
 
 #: plain words that YAML (1.1 or 1.2) would not read as text
@@ -170,7 +215,10 @@ def render_letter(
     who is not excluded); for a pupil document pass ``parent_id=None``. ``inputs`` are
     the values the template asks the school for (``meeting_time``...; also
     ``meeting_date``, ``reply_by``, ``review_date``, ``leave_start``, ``leave_end``
-    where the template uses them); a missing one is shown as a ``[placeholder]``.
+    where the template uses them), as text, or dates as ``datetime.date`` or YYYY-MM-DD;
+    a missing one is shown as a ``[blank]`` and listed in ``blanks``. Dates the letter
+    sets are school days: weekends, ``school.holidays``, the weekdays the register shows
+    closed and ``holidays`` are skipped.
 
     Raises LetterError for an unknown template or parent, an excluded parent (with the
     recorded reason), post to a parent with no address, email to a parent with no email
@@ -179,9 +227,11 @@ def render_letter(
     template = get_template(name)
     parent, joint = addressees(template, case, parent_id, parent_ids)
     warnings = _check_service(template, parent, serve, case)
-    weeks = improvement_weeks(template, case, on, monitoring_weeks, holidays, warnings)
+    closed = closed_days(case, holidays)
+    weeks = improvement_weeks(template, case, on, monitoring_weeks, closed, warnings)
     warnings += date_warnings(template, case, on)
     supplied, leave_dates = template_inputs(template, inputs)
+    warnings += closed_day_warnings(supplied, closed)
     context = letter_context(
         case,
         parent.id if parent else None,
@@ -195,14 +245,17 @@ def render_letter(
         meeting_school_days=template.meeting_school_days,
         reply_school_days=template.reply_school_days,
         review_weeks=template.review_weeks,
-        holidays=holidays,
+        holidays=closed,
         **leave_dates,
         **supplied,
     )
-    body = render_body(template, context)
+    body, filled_by = _marked_blanks(render_body(template, context))
     title = f"{template.title} - {case.case.pupil.name}"
     meta = front_matter(template, title, on, parent, joint, serve, weeks, context)
+    head = _front_matter_text(meta, serve, parent.id if parent else None)
     suffix = f"-{parent.id}" if parent is not None else ""
+    school = case.case.school
+    contact = [f"Telephone {school.phone}" if school.phone else "", f"Email {school.email}" if school.email else ""]
     return RenderedLetter(
         template=template,
         parent_id=parent.id if parent else None,
@@ -212,11 +265,51 @@ def render_letter(
         filename=f"{on.isoformat()}-{template.name}{suffix}.md",
         front_matter=meta,
         body=body,
-        text=_front_matter_text(meta, serve, parent.id if parent else None) + body,
+        text=head + body,
         warnings=warnings,
-        school_name=case.case.school.name,
-        school_address=case.case.school.address,
+        school_name=school.name,
+        school_address=school.address,
+        school_contact=" · ".join(c for c in contact if c),
+        blanks=letter_blanks(template, body, filled_by, head.count("\n")),
     )
+
+
+def _marked_blanks(body: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """The body with each input's blank back to ``[label]``, and where each was: (line,
+    blank, input name)."""
+    found: list[tuple[int, str, str]] = []
+    lines = body.split("\n")
+    pattern = re.compile(r"\[([^\[\]\n" + _MARK + r"]*)" + _MARK + r"([a-z][a-z0-9_]*)\]")
+    for number, line in enumerate(lines, 1):
+        for m in pattern.finditer(line):
+            found.append((number, f"[{m.group(1)}]", m.group(2)))
+        lines[number - 1] = pattern.sub(lambda m: f"[{m.group(1)}]", line)
+    return "\n".join(lines), found
+
+
+def letter_blanks(
+    template: LetterTemplate, body: str, filled_by: Sequence[tuple[int, str, str]], offset: int = 0
+) -> list[Blank]:
+    """Every blank the body still holds (as rule S444-93 finds them), in order, with what
+    fills it: the template's input, or the record the case lacks. ``offset``: the lines
+    before the body in the written file."""
+    inputs = {(line, text): name for line, text, name in filled_by}
+    known: dict[str, str] = {}
+    for need in template.needs:
+        known.update(CASE_BLANKS.get(need, {}))
+    out = []
+    for number, line in enumerate(body.split("\n"), 1):
+        for m in TEMPLATE_BLANK.finditer(line):
+            text = m.group(0)
+            name = inputs.get((number, text))
+            if name is not None:
+                hint = f"--set {name}=..."
+            elif text[1:-1] in known:
+                hint = known[text[1:-1]]
+            else:
+                hint = "fill it in by hand"
+            out.append(Blank(text, number + offset, name, hint))
+    return out
 
 
 def addressees(
@@ -282,28 +375,57 @@ def date_warnings(template: LetterTemplate, case: CaseFolder, on: dt.date) -> li
     return warnings
 
 
+def dated_inputs(template: LetterTemplate) -> list[str]:
+    """The dates the template works out that the school may set instead."""
+    return [name for need in template.needs for name in DATED_INPUTS.get(need, ())]
+
+
 def template_inputs(
     template: LetterTemplate, inputs: Mapping[str, Any] | None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The values the school supplied (placeholders for the rest), and leave dates apart."""
+    """The values the school supplied (blanks for the rest), and leave dates apart.
+
+    A date (a dated input, or an input of type date) may come as YYYY-MM-DD text."""
     supplied = dict(inputs or {})
-    dated: list[str] = [n for n in ("meeting_date", "reply_by", "review_date") if n in template.needs]
-    if "leave" in template.needs:
-        dated += ["leave_start", "leave_end"]
-    allowed = {i.name for i in template.inputs} | set(dated)
-    unknown = sorted(set(supplied) - allowed)
+    dated = dated_inputs(template) + [i.name for i in template.inputs if i.type == "date"]
+    allowed = [i.name for i in template.inputs] + dated_inputs(template)
+    unknown = sorted(set(supplied) - set(allowed))
     if unknown:
+        import difflib
+
+        close = [difflib.get_close_matches(u, allowed, n=1) for u in unknown]
+        hint = "".join(f" (did you mean {c[0]}?)" for c in close if c and len(unknown) == 1)
         raise LetterError(
-            f"the {template.name} template does not take {', '.join(unknown)}; it takes {', '.join(sorted(allowed)) or 'nothing'}"
+            f"the {template.name} template has no blank called {', '.join(unknown)}{hint}; "
+            f"it takes {', '.join(allowed) or 'nothing'} (see bundler templates {template.name})"
         )
     for key in dated:
-        if key in supplied and not isinstance(supplied[key], dt.date):
-            raise LetterError(f"{key} must be a date, not {supplied[key]!r}")
+        value = supplied.get(key)
+        if value is None or isinstance(value, dt.date):
+            continue
+        try:
+            supplied[key] = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise LetterError(f"{key}: '{value}' is not a date (write YYYY-MM-DD, e.g. 2025-03-10)") from None
     leave_dates: dict[str, Any] = {key: supplied.pop(key) for key in ("leave_start", "leave_end") if key in supplied}
     for item in template.inputs:
         if item.name not in supplied:
-            supplied[item.name] = item.default if item.default is not None else Placeholder(item.label)
+            supplied[item.name] = (
+                item.default if item.default is not None else Placeholder(item.label + _MARK + item.name)
+            )
     return supplied, leave_dates
+
+
+def closed_day_warnings(supplied: Mapping[str, Any], closed: frozenset[dt.date]) -> list[str]:
+    """A warning for each date the school set that falls when the school is closed."""
+    return [
+        f"{key} is {figures.day_date(value)}, when the school is closed (a weekend, a holiday in case.yaml, "
+        "or a day the register shows no session): choose a school day"
+        for key, value in supplied.items()
+        if isinstance(value, dt.date)
+        and key in ("meeting_date", "reply_by", "review_date")
+        and not is_school_day(value, closed)
+    ]
 
 
 def render_body(template: LetterTemplate, context: dict[str, Any]) -> str:

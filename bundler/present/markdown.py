@@ -5,6 +5,11 @@ Takes Markdown (a case document's body, a rendered letter); gives HTML with raw 
 escaped (never passed through), or Word paragraphs built from the same token stream, so
 a letter reads the same in the bundle, in its PDF, in its Word copy and on the site.
 
+Two kinds of paragraph are marked for the page layout, in HTML (a class) and in Word
+(keep with the next paragraph): a lead-in line that is all bold (``**The support
+offered so far**``, class ``subhead``), which belongs with what follows it, and a letter's
+closing (``Yours sincerely,``, class ``closing``), which belongs with the signature.
+
 Also here: how text from a case is made safe to put into Markdown (``escape_text``),
 and the ``Placeholder`` a template leaves for staff to fill in.
 """
@@ -77,6 +82,38 @@ def parser() -> MarkdownIt:
     return md
 
 
+#: the closing words of a letter, which stay on the page of the signature below them
+_CLOSING = re.compile(
+    r"(yours (sincerely|faithfully|truly)|kind regards|best wishes|with best wishes|regards|many thanks)[,.]?",
+    re.IGNORECASE,
+)
+
+
+def _paragraph_role(inline: Token) -> str | None:
+    """``subhead`` for a paragraph that is all bold, ``closing`` for a letter's closing
+    words, else None."""
+    children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+    if (
+        len(children) >= 3
+        and children[0].type == "strong_open"
+        and children[-1].type == "strong_close"
+        and not any(c.type == "strong_open" for c in children[1:-1])
+    ):
+        return "subhead"
+    if _CLOSING.fullmatch(inline.content.strip()):
+        return "closing"
+    return None
+
+
+def _mark_paragraphs(tokens: list[Token]) -> None:
+    """Give lead-in and closing paragraphs their class (see the module docstring)."""
+    for opening, inline in zip(tokens, tokens[1:]):
+        if opening.type == "paragraph_open" and inline.type == "inline" and not opening.hidden:
+            role = _paragraph_role(inline)
+            if role:
+                opening.attrSet("class", role)
+
+
 def _inline_children(tokens: list[Token]) -> list[Token]:
     return [child for token in tokens for child in (token.children or [])]
 
@@ -110,6 +147,7 @@ def to_html(
 
     md = parser()
     tokens = md.parse(text)
+    _mark_paragraphs(tokens)
     for token in tokens:
         if not token.children:
             continue
@@ -181,8 +219,10 @@ def docx_blocks(text: str) -> list[dict[str, Any]]:
     """Markdown as a list of blocks a Word writer can add in order:
 
     ``{"kind": "heading", "level": n, "runs": [...]}``, ``{"kind": "paragraph",
-    "style": None | "List Bullet" | "List Number", "runs": [...]}``, ``{"kind": "rule"}``,
-    ``{"kind": "table", "rows": [[runs, ...], ...]}`` (the first row is the header).
+    "style": None | "List Bullet" | "List Number", "runs": [...], "role": None | "subhead"
+    | "closing"}``, ``{"kind": "rule"}``, ``{"kind": "table", "rows": [[runs, ...], ...]}``
+    (the first row is the header). ``role`` marks a lead-in line or a letter's closing
+    words, which a Word writer keeps on the page of what follows.
     """
     tokens = parser().parse(text)
     blocks: list[dict[str, Any]] = []
@@ -221,7 +261,9 @@ def docx_blocks(text: str) -> list[dict[str, Any]]:
             elif heading_level:
                 blocks.append({"kind": "heading", "level": min(heading_level, 4), "runs": runs})
             else:
-                blocks.append({"kind": "paragraph", "style": lists[-1] if lists else None, "runs": runs})
+                role = None if lists else _paragraph_role(token)
+                blocks.append({"kind": "paragraph", "style": lists[-1] if lists else None, "runs": runs, "role": role})
         elif kind in ("code_block", "fence"):
-            blocks.append({"kind": "paragraph", "style": None, "runs": [(token.content.rstrip("\n"), False, False)]})
+            runs = [(token.content.rstrip("\n"), False, False)]
+            blocks.append({"kind": "paragraph", "style": None, "runs": runs, "role": None})
     return blocks

@@ -24,6 +24,7 @@ __all__ = [
     "add_school_days",
     "add_weeks",
     "add_school_weeks",
+    "register_gaps",
 ]
 
 
@@ -105,6 +106,21 @@ def compulsory_school_age(dob: dt.date, school_days: Sequence[dt.date] = ()) -> 
 def is_school_day(day: dt.date, holidays: Iterable[dt.date] = ()) -> bool:
     """A weekday that is not one of ``holidays``."""
     return day.weekday() < 5 and day not in set(holidays)
+
+
+def register_gaps(session_days: Iterable[dt.date]) -> frozenset[dt.date]:
+    """The weekdays from a register's first day to its last that have no session: days
+    the school was not open for the pupil (a holiday, a closure), as the case format says
+    of a day missing from the register."""
+    days = set(session_days)
+    if not days:
+        return frozenset()
+    first, last = min(days), max(days)
+    return frozenset(
+        day
+        for day in (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
+        if day.weekday() < 5 and day not in days
+    )
 
 
 def next_school_day(day: dt.date, holidays: Iterable[dt.date] = ()) -> dt.date:

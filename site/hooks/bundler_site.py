@@ -5,9 +5,12 @@ loads the hook)."""
 from toolkit_site.hooks import (  # noqa: F401  (mkdocs looks these up by name)
     on_build_error,
     on_config,
+    on_env,
     on_files,
     on_page_markdown,
     on_post_build,
+    on_post_page,
+    on_post_template,
     on_startup,
     write_generated,
 )

@@ -38,9 +38,8 @@ class ChecklistPages:
         lines = [
             "# Section 444 referral checklist",
             "",
-            f"Every case is checked against these {len(cat['rules'])} rules before it is referred. This page is",
-            "generated from the rules `bundler check` runs and the settings of each local",
-            "authority profile, so it always matches the tool. Rule IDs never change: cite them.",
+            f"Every case is checked against these {len(cat['rules'])} rules before it is referred, with the",
+            "settings each local authority profile gives them. Rule IDs never change: cite them.",
             "",
             "Each rule gives one finding per case (one per parent where it says **per parent**):",
             "",

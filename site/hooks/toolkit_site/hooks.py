@@ -15,11 +15,12 @@ from typing import Any
 
 from bundler import api
 
+from . import search
 from .build import Build
 from .checklist import _step_links
-from .common import Deferred, check_mapping, fill_facts, log, step_page
+from .common import Deferred, DeferredBytes, check_mapping, fill_facts, log, step_page
 
-_state: dict[str, Any] = {"build": None, "command": None}
+_state: dict[str, Any] = {"build": None, "command": None, "workers": set()}
 
 
 def _repo_root(config) -> Path:
@@ -35,6 +36,7 @@ def on_config(config):
         _forget_caches()  # `mkdocs serve` keeps this module loaded between rebuilds
     if _state["build"] is not None:
         _state["build"].close()
+    _state["workers"] = set()
     build = Build(_repo_root(config), parallel=_use_worker())
     if build.parallel:
         build.start()  # the worker starts now and runs alongside mkdocs
@@ -63,6 +65,8 @@ def on_files(files, config):
     build: Build = _state["build"]
     deferred: dict[str, Deferred] = {}
     _state["deferred"] = deferred
+    later: list[tuple[Any, DeferredBytes]] = []
+    _state["deferred_files"] = later
     for number in range(1, 10):
         if files.get_file_from_path(step_page(number)) is None:
             log.warning(
@@ -73,6 +77,11 @@ def on_files(files, config):
         if existing is not None:
             log.warning("bundler site: site/%s would hide the generated page; remove it", path)
             files.remove(existing)
+        if isinstance(content, DeferredBytes):
+            file = File.generated(config, path, content=b"")  # filled in by on_env
+            later.append((file, content))
+            files.append(file)
+            continue
         if isinstance(content, Deferred):
             deferred[path] = content
             content = ""  # filled in by on_page_markdown when mkdocs reads the page
@@ -93,10 +102,48 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown
 
 
+def on_env(env, config, files):
+    """Every page has been read (so the slow work is done) and no file is copied yet: make
+    the downloads."""
+    for file, make in _state.get("deferred_files", []):
+        file.content_bytes = make()
+    return env
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Point the page's search at the worker that splits queries as the index is split
+    (``toolkit_site.search``)."""
+    output, worker = search.point_at_wrapper(output)
+    if worker:
+        _state["workers"].add(worker)
+    return output
+
+
+def on_post_template(output_content: str, template_name: str, config) -> str:
+    """The same for the pages built from a template alone (404.html)."""
+    if template_name.endswith(".html"):
+        output_content, worker = search.point_at_wrapper(output_content)
+        if worker:
+            _state["workers"].add(worker)
+    return output_content
+
+
 def on_post_build(config) -> None:
     build: Build | None = _state["build"]
     if build is not None:
         build.close()
+    workers: set[str] = _state["workers"]
+    if not workers and any(name.endswith("search") for name in config.plugins):
+        log.warning(
+            "bundler site: no page names the theme's search worker, so queries are split at hyphens "
+            "and rule IDs such as S444-33 cannot be found whole (see toolkit_site/search.py)"
+        )
+    folder = Path(config.site_dir) / "assets" / "javascripts" / "workers"
+    for worker in workers:
+        if not (folder / worker).is_file():
+            log.warning("bundler site: the theme's search worker %s is not in %s", worker, folder)
+            continue
+        (folder / search.wrapper_name(worker)).write_text(search.wrapper_source(worker), encoding="utf-8")
 
 
 def on_build_error(error) -> None:

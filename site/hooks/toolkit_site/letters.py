@@ -1,21 +1,22 @@
 """The letters section: an index by road-map step, and one page per template with a
-preview rendered for a sample case and the template source to download."""
+preview rendered for a sample case, that letter to download as a Word document and as
+Markdown, and the blanks it leaves for the school to fill."""
 
 from __future__ import annotations
 
-import re
+import base64
 from collections.abc import Mapping
-from functools import cached_property
 from typing import Any
 
 from bundler import api
 
 from .common import (
+    DOWNLOADS_DIR,
     LETTERS_DIR,
     RULE_STEPS,
     SAMPLE_CASE,
-    SOURCE_DIR,
     Deferred,
+    DeferredBytes,
     _demote_headings,
     _longest_run,
     cell,
@@ -37,19 +38,14 @@ class LetterPages:
     def _template_source(self, file_name: str) -> str:
         return api.template_source(file_name)
 
-    @cached_property
-    def partials(self) -> list[str]:
-        return api.template_partials()
-
     def letter_files(self) -> dict[str, str | bytes | Deferred]:
         ref = api.reference()
         NEEDS, ROAD_MAP = ref["needs"], ref["road_map"]
-        out: dict[str, str | bytes] = {}
+        out: dict[str, str | bytes | Deferred] = {}
         sources = {t.name: self._template_source(t.file_name) for t in self.templates}
-        for name in self.partials:
-            out[f"{SOURCE_DIR}/{name}"] = self._template_source(name).encode("utf-8")
-        for name, text in sources.items():
-            out[f"{SOURCE_DIR}/{name}.md.j2"] = text.encode("utf-8")
+        for t in self.templates:
+            for kind in ("docx", "md"):
+                out[download(t.name, kind)] = DeferredBytes(self._download, t.name, kind)
 
         index = f"{LETTERS_DIR}/index.md"
         lines = [
@@ -58,13 +54,9 @@ class LetterPages:
             f"The toolkit has {len(self.templates)} templates, each tied to a step of the road map. `bundler letter`",
             "fills one in from a case folder: the attendance figures, the threshold window and the",
             "dates are worked out from the register, never typed in by hand, and each letter is",
-            "written to one parent. Every page below shows a preview rendered for the fictional",
-            f"sample case [{SAMPLE_CASE}]({rel(index, sample_page(SAMPLE_CASE))}) and offers the template source to download.",
-            "",
-            "Template sources are Markdown with YAML front matter and [Jinja2](https://jinja.palletsprojects.com/)",
-            "placeholders. Shared pieces (partials) used by many templates: "
-            + ", ".join(f"[`{p}`]({rel(index, f'{SOURCE_DIR}/{p}')})" for p in self.partials)
-            + ".",
+            "written to one parent. Every page below shows the letter as it comes out for the fictional",
+            f"sample case [{SAMPLE_CASE}]({rel(index, sample_page(SAMPLE_CASE))}), to download as a Word document or as",
+            "Markdown, and lists what is left for the school to fill in.",
             "",
         ]
         for number, step_name in ROAD_MAP.items():
@@ -91,10 +83,17 @@ class LetterPages:
             t.addressed, t.addressed
         )
 
+    def _download(self, name: str, kind: str) -> bytes:
+        letter = self.work["letters"].get(name)
+        if letter is None:
+            error = self.work["letter_errors"].get(name) or self.work["letter_errors"].get("*") or "no preview"
+            return f"This letter could not be rendered for the sample case: {error}\n".encode()
+        return base64.b64decode(letter["docx"]) if kind == "docx" else letter["markdown"].encode("utf-8")
+
     def _template_page(self, t, source: str, needs: Mapping[str, str], road_map: Mapping[int, str]) -> str:
         page = template_page(t.name)
         rules = sorted(r for r, s in RULE_STEPS.items() if s == t.step)
-        partials = [p for p in self.partials if re.search(r"[\"']" + re.escape(p) + r"[\"']", source)]
+        blanks = api.template_blanks(t.name)
         lines = [
             f"# {esc(t.title)}",
             "",
@@ -128,22 +127,36 @@ class LetterPages:
             lines += [f"- `{n}`: {esc(needs.get(n, ''))}" for n in t.needs]
             lines.append("")
         if t.inputs:
-            lines += ["**Left for the school to fill in** (shown as `[placeholders]` until filled)", ""]
             lines += [
-                f"- `{i.name}`: {esc(i.label)}" + (f" (default: {esc(i.default)})" if i.default else "")
+                "**Left for the school to fill in** (shown as a `[blank]` until filled: "
+                "`--set NAME=VALUE`, or by hand)",
+                "",
+            ]
+            lines += [
+                f"- `{i.name}`: {esc(i.about)}" + (f" (default: {esc(i.default)})" if i.default else "")
                 for i in t.inputs
             ]
             lines.append("")
+        if blanks["dated"]:
+            lines += ["**Dates it works out** (school days; `--set NAME=YYYY-MM-DD` to choose another)", ""]
+            lines += [f"- `{name}`: {esc(about)}" for name, about in blanks["dated"].items()]
+            lines.append("")
+        if blanks["case"]:
+            lines += ["**Blanks it shows where the case holds no record**", ""]
+            lines += [f"- `[{esc(label)}]`: {esc(how)}" for label, how in blanks["case"].items()]
+            lines.append("")
         who = "--parent p1 " if t.addressed == "parent" else ""
         serve = "--serve post_first_class " if t.served else ""
+        example = "--set meeting_time=3:30pm " if any(i.name == "meeting_time" for i in t.inputs) else ""
         lines += [
             "## Write it for a case",
             "",
             "```bash",
-            f"bundler letter {t.name} CASE_FOLDER {who}--date YYYY-MM-DD {serve}".rstrip(),
+            f"bundler letter {t.name} CASE_FOLDER {who}{serve}{example}".rstrip(),
             "```",
             "",
-            f"See the [command reference]({rel(page, 'reference/cli.md')}#letter) for every option.",
+            "The letter is dated today unless `--date YYYY-MM-DD` says otherwise. See the "
+            f"[command reference]({rel(page, 'reference/cli.md')}#letter) for every option.",
             "",
             "## Preview",
             "",
@@ -158,35 +171,30 @@ class LetterPages:
                 if letter["parent"]
                 else ("parents " + ", ".join(f"`{p}`" for p in letter["parents"]) if letter["parents"] else "the pupil")
             )
+            word, text = download(t.name, "docx"), download(t.name, "md")
             lines += [
-                f"Rendered by bundler for the fictional sample case [{SAMPLE_CASE}]({rel(page, sample_page(SAMPLE_CASE))}),",
-                f"{who_text}, dated {letter['date']}. It is saved as `documents/{letter['filename']}` with this front matter:",
+                f"The letter for the fictional sample case [{SAMPLE_CASE}]({rel(page, sample_page(SAMPLE_CASE))}),",
+                f"{who_text}, dated {letter['date']}.",
                 "",
-                "```yaml",
-                letter["front_matter"].rstrip("\n"),
-                "```",
+                f'[Download as Word]({rel(page, word)}){{ .md-button .md-button--primary download="{t.name}.docx" }}'
+                f' [Download as Markdown]({rel(page, text)}){{ .md-button download="{t.name}.md" }}',
                 "",
                 '<div class="letter-preview" markdown="0">',
                 _demote_headings(letter["html"]),
                 "</div>",
                 "",
-            ]
-        lines += [
-            "## Template source",
-            "",
-            f'[Download {t.name}.md.j2]({rel(page, f"{SOURCE_DIR}/{t.name}.md.j2")}){{ .md-button download="{t.name}.md.j2" }}',
-            "",
-        ]
-        if partials:
-            lines += [
-                "It uses the shared partials "
-                + ", ".join(f"[`{p}`]({rel(page, f'{SOURCE_DIR}/{p}')})" for p in partials)
-                + ".",
+                f'??? note "What bundler letter saves in the case folder: documents/{letter["filename"]}"',
+                "",
+                "    The letter, with this front matter above it:",
+                "",
+                "    ```yaml",
+                *("    " + line if line else "" for line in letter["front_matter"].rstrip("\n").split("\n")),
+                "    ```",
                 "",
             ]
         fence = "~" * max(4, _longest_run(source, "~") + 1)
         lines += [
-            '??? note "Show the template source"',
+            '??? note "Show the template"',
             "",
             f"    {fence} jinja",
             *("    " + line if line else "" for line in source.rstrip("\n").split("\n")),
@@ -194,3 +202,10 @@ class LetterPages:
             "",
         ]
         return "\n".join(lines)
+
+
+def download(name: str, kind: str) -> str:
+    """Where a letter's download is (docs_dir-relative): ``docx``, or ``md`` (served as
+    ``.md.txt``, since mkdocs would make a ``.md`` file a page; the link's ``download``
+    attribute saves it as ``NAME.md``)."""
+    return f"{DOWNLOADS_DIR}/{name}.docx" if kind == "docx" else f"{DOWNLOADS_DIR}/{name}.md.txt"

@@ -220,7 +220,7 @@ class ReferencePages:
         lines = [
             "# Command reference",
             "",
-            "Generated from the `bundler` command itself: each command's help and options.",
+            "Every `bundler` command, with its help and options.",
             "",
             "```text",
             group.get_usage(root_ctx).replace("Usage: ", "", 1),
@@ -276,10 +276,10 @@ class ReferencePages:
                 text = text.replace("docs/case-format.md", "case-format.md").replace(
                     "docs/extensions.md", "extensions.md"
                 )
-                out[dest] = text.rstrip("\n") + f"\n\n*This page is `{src}` from the repository.*\n"
+                out[dest] = text.rstrip("\n") + "\n"
             else:
                 log.warning("bundler site: %s is missing; %s says so", src, dest)
-                out[dest] = f"{fallback}\n\n`{src}` is missing from this checkout.\n"
+                out[dest] = f"{fallback}\n\nThis page is not available in this copy of the toolkit.\n"
         return out
 
     def schema_files(self) -> dict[str, str | bytes]:

@@ -49,9 +49,9 @@ class SamplePages:
         lines = [
             "# Sample cases",
             "",
-            "Fictional case folders from the repository's `sample_cases/`: every name, address and",
-            "number in them is made up. Each page shows the report `bundler check` gives for the",
-            "case, rendered when this site was built.",
+            "Fictional cases that come with bundler: every name, address and number in them is",
+            "made up. Each page tells the case's story and shows the report `bundler check` gives",
+            "for it, and pages of the bundle `bundler build` makes.",
             "",
             "| Case | Result |",
             "| --- | --- |",
@@ -78,14 +78,14 @@ class SamplePages:
             body += [
                 '!!! warning "No check report"',
                 "",
-                "    The case could not be checked when the site was built.",
+                "    There is no report for this case.",
                 "",
             ]
         else:
             body += [
                 "## Check report",
                 "",
-                f"`bundler check sample_cases/{case_id} --format md` gives:",
+                "What `bundler check` reports for this case:",
                 "",
                 _check_report(report, self.root, rel(page, CHECKLIST_PAGE)),
                 "",
@@ -97,7 +97,7 @@ class SamplePages:
             body += [
                 "## Pages of the bundle",
                 "",
-                f"Pages of the bundle `bundler build sample_cases/{case_id}` makes (select one to enlarge).",
+                "Pages of the bundle `bundler build` makes for this case (select one to enlarge).",
                 "",
             ]
         for label, group, css in (

@@ -1,10 +1,12 @@
 """The slow part of a site build: every sample case checked, every letter preview
-rendered. Plain data back, so it can run in a forked child while mkdocs reads the
+rendered (as HTML, and as the Word document and Markdown text the letter pages offer to
+download). Plain data back, so it can run in a forked child while mkdocs reads the
 other pages.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from collections.abc import Iterable
@@ -53,6 +55,8 @@ def _sample_work(root: str, case_ids: Iterable[str], sample_case: str, parent: s
             "date": on.isoformat(),
             "parent": pid,
             "parents": list(letter.parent_ids),
+            "markdown": letter.text,
+            "docx": base64.b64encode(api.letter_docx(letter)).decode("ascii"),
         }
     return out
 
