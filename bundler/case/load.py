@@ -76,6 +76,13 @@ class Limits:
     max_attachment_bytes: int = 50 * 1024 * 1024  # PDF, Word, email, images
     max_register_rows: int = 20_000  # about 50 school years of sessions
     max_documents: int = 2_000
+    # what a document shows (case/attachments.py checks them, bundle/sources/ renders)
+    office_timeout_s: float = 60.0  # one LibreOffice conversion
+    max_office_unpacked_bytes: int = 100 * 1024 * 1024  # a .docx/.odt unzipped (zip bombs)
+    max_image_pixels: int = 40_000_000  # one image frame (decompression bombs)
+    max_image_frames: int = 200  # pages of a TIFF
+    max_email_depth: int = 20  # messages and multiparts nested in an email
+    max_email_parts: int = 500  # MIME parts in one email, attachments included
 
 
 @dataclass
