@@ -6,8 +6,12 @@
 #
 # WeasyPrint needs Pango and HarfBuzz from the system (HarfBuzz's subsetter makes
 # font embedding several times faster), and the tests need a browser for the toolkit
-# site and poppler to look at PDF pages. Debian packages:
+# site and poppler to look at PDF pages. Office documents (.docx, .doc, .odt, .rtf) are
+# converted by LibreOffice Writer, with the fonts metric-compatible with Word's (Arial,
+# Times New Roman, Calibri, Cambria), so their lines break where Word breaks them.
+# Debian packages:
 #   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
+#   libreoffice-writer-nogui fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea
 #   chromium chromium-driver poppler-utils   (tests only)
 # As root (or with sudo) they are installed with apt-get; otherwise the script stops and
 # names them.
@@ -15,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
+              libreoffice-writer-nogui fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea
               chromium chromium-driver poppler-utils)
 
 missing=()

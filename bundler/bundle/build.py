@@ -46,7 +46,7 @@ def build_bundle(
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
     with Renderer(cache, workers) as renderer:
         note("preparing documents")
-        generated = plan_sections(case, result, limits)
+        generated = plan_sections(case, result, limits, cache)
         render_parts(renderer, case, result, generated, draft, note)
         writer, total, manifest = lay_out_and_assemble(case, result, generated, renderer, draft, note, warnings)
     # straight to a temporary file beside the output, renamed into place: the PDF is
@@ -74,11 +74,14 @@ def checked_case(root: Path, limits: Limits, profile: str | None, draft: bool) -
     return case, result
 
 
-def plan_sections(case: CaseFolder, result: CheckResult, limits: Limits) -> Generated:
-    """Every section of the bundle with its parts (documents read, nothing rendered yet)."""
+def plan_sections(case: CaseFolder, result: CheckResult, limits: Limits, cache_dir: Path | None = None) -> Generated:
+    """Every section of the bundle with its parts (documents read and office documents
+    converted, nothing rendered yet)."""
     doc_sections: list[Section] = []
     for letter, title, types in DOCUMENT_SECTIONS:
-        parts = [document_part(doc, case, letter, limits) for doc in case.documents if doc.meta.type in types]
+        parts = [
+            document_part(doc, case, letter, limits, cache_dir) for doc in case.documents if doc.meta.type in types
+        ]
         if parts:
             doc_sections.append(Section(letter, title, parts))
     return Generated.around(doc_sections, attendance_part(case, result))

@@ -69,7 +69,7 @@ class Part:
     outline: list[OutlineItem] = field(
         default_factory=list
     )  # embedded PDF's own outline: [(title, page_offset, children)]
-    attachments: list[Part] = field(default_factory=list)  # e.g. an email's PDF attachments
+    attachments: list[Part] = field(default_factory=list)  # what follows: an email's attachments
     job: RenderJob | None = None  # HTML still to render (documents are rendered together)
     page_offset: int = 0  # where this part starts in ``pdf`` (a batch holds several parts)
 
@@ -113,7 +113,8 @@ def batches(doc_sections: list[Section]) -> list[list[Part]]:
     batches: list[list[Part]] = []
     for section in doc_sections:
         current: list[Part] = []
-        for part in section.parts:
+        # a document and the pages that follow it (an email's attachments), in order
+        for part in (piece for p in section.parts for piece in (p, *p.attachments)):
             if part.job is None:
                 continue
             current.append(part)
