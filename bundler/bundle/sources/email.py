@@ -74,7 +74,8 @@ def message_pieces(
     view = _View(label, limits, cache_dir, depth)
     view.show(message)
     attached = view.render_attachments()
-    return [Piece(title, html=view.page(message), note=view.note()), *attached]
+    # what had to be guessed is said in a box on the email's page itself
+    return [Piece(title, html=view.page(message)), *attached]
 
 
 @dataclass
@@ -224,7 +225,7 @@ class _View:
             ctype = content_type(part)
             name = part_name(part)
             data = payload_bytes(part) if not part.is_multipart() else b""
-            shown_as = name or f"attachment {number} ({ctype})"
+            shown_as = name or _attached_email_name(part) or f"attachment {number} ({ctype})"
             label = f"{self.label} (attachment {shown_as})"
             try:
                 found = self._attachment(part, ctype, name or shown_as, data, label)
@@ -312,9 +313,6 @@ class _View:
             )
         return notes
 
-    def note(self) -> str:
-        return " ".join(self._notes())
-
 
 def _cid(value: str) -> str:
     return value.strip().strip("<>").strip().lower()
@@ -361,3 +359,13 @@ def _serialised(part: Message) -> bytes:
         return inner.as_bytes(policy=email.policy.compat32)
     except (ValueError, TypeError, UnicodeError, LookupError, AttributeError):
         return b""
+
+
+def _attached_email_name(part: Message) -> str:
+    """An attached email without a file name is known by its subject."""
+    payload = part.get_payload() if content_type(part) == "message/rfc822" else None
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    if not isinstance(inner, Message):
+        return ""
+    subject = next((str(v) for k, v in inner.raw_items() if k.lower() == "subject"), "")
+    return f"email '{decode_words(subject)[0].strip() or 'no subject'}'"

@@ -137,12 +137,12 @@ def _tag(match: re.Match[str], draw_image: ImageDrawer, remote: list[str]) -> st
     if background:
         fetching.append(background)
     if tag == "img":
-        return draw_image(attrs.get("src", ""), attrs.get("alt", ""), _pixels(attrs, "width"), _pixels(attrs, "height"))
+        sized = {**{p: v for p, v in styles if p in ("width", "height")}, **attrs}
+        return draw_image(attrs.get("src", ""), attrs.get("alt", ""), _pixels(sized, "width"), _pixels(sized, "height"))
     styles += _presentational(tag, attrs)
-    if tag not in ("td", "th", "col", "colgroup"):
-        styles = [(p, v) for p, v in styles if p not in ("width", "height") or v.strip().endswith("%")]
-    else:
-        styles = [(p, v) for p, v in styles if p != "height"]
+    # a fixed width or height would run off the page (a 900 px table is wider than A4):
+    # only shares of the width are kept
+    styles = [(p, v) for p, v in styles if p not in ("width", "height") or (p == "width" and v.strip().endswith("%"))]
     out = {"font": "span", "center": "div"}.get(tag, tag)
     if tag == "center":
         styles.append(("text-align", "center"))
