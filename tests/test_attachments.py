@@ -359,3 +359,27 @@ def test_html_is_sanitised_and_never_fetches() -> None:
     assert "inside" not in html and "<form" not in html and "<input" not in html
     assert remote == ["https://t.example/bg.png"]
     assert "[Background image not fetched: https://t.example/bg.png]" in html
+
+
+def test_an_email_message_from_any_reader_renders_as_an_eml_does() -> None:
+    """An Outlook .msg reader gives an EmailMessage; it renders through the same code."""
+    from email.message import EmailMessage
+
+    from bundler.bundle.sources import render_message
+
+    message = EmailMessage()
+    message["From"] = "D. Sample <d.sample@exampletown-academy.example>"
+    message["To"] = "Morgan Example <morgan.example@mail.example>"
+    message["Subject"] = "Riley's attendance"
+    message["Return-Receipt-To"] = "d.sample@exampletown-academy.example"
+    message.set_content("Plain words for the parent.")
+    message.add_alternative("<p>Rich <b>words</b> for the parent.<script>x()</script></p>", subtype="html")
+    message.add_attachment(fx.png((40, 20), fx.RED), maintype="image", subtype="png", filename="note.png")
+    message.add_attachment(b"BEGIN:VCALENDAR", maintype="text", subtype="calendar", filename="meeting.ics")
+    first, picture = render_message(message, "documents/outlook.msg", LIMITS, None, title="From Outlook")
+    assert first.title == "From Outlook" and picture.title == "Attachment: note.png"
+    assert "Return-Receipt-To" in first.html and "Riley&#x27;s attendance" in first.html
+    assert "Rich <b>words</b> for the parent." in first.html and "Plain words" not in first.html  # as a client shows
+    assert "script" not in first.html and "x()" not in first.html
+    assert "meeting.ics" in first.html and "not reproduced" in first.html
+    assert picture.html and picture.html.count("data:image/png;base64,") == 1

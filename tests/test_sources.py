@@ -26,6 +26,7 @@ ARCHIVE = b"PK\x05\x06" + b"\0" * 18
 
 DOCUMENTS = {
     "2025-01-06-letter.docx": fx.word_letter,
+    "2025-01-10-second.docx": lambda: fx.simple_docx("A second Word document, converted alongside the first"),
     "2025-01-06-html-email.eml": fx.html_email,
     "2025-01-07-group-email.eml": fx.group_email,
     "2025-01-08-forwarded.eml": lambda: fx.nested_email(
@@ -327,3 +328,90 @@ def test_a_hostile_document_fails_the_build_naming_it(tmp_path: Path) -> None:
     )
     with pytest.raises(BundleError, match="documents/2025-01-06-bomb.docx: unpacks to"):
         build_bundle(folder, tmp_path / "b.pdf", cache_dir=False)
+
+
+def test_prefetched_conversions_run_once_and_keep_their_failures(tmp_path: Path, monkeypatch) -> None:
+    from bundler.bundle.sources import office, prefetch_office
+
+    runs: list[str] = []
+    real = office._soffice
+
+    def counting(data, fmt, target, folder, label, limits):
+        runs.append(label)
+        return real(data, fmt, target, folder, label, limits)
+
+    monkeypatch.setattr(office, "_soffice", counting)
+    good, slow = tmp_path / "good.docx", tmp_path / "slow.docx"
+    good.write_bytes(fx.simple_docx("Prefetched letter"))
+    slow.write_bytes(fx.simple_docx("Prefetched but too slow"))
+    prefetch_office([(good, "documents/good.docx")], Limits(), None, 2)
+    prefetch_office([(slow, "documents/slow.docx")], Limits(office_timeout_s=0.05), None, 2)
+    assert sorted(runs) == ["documents/good.docx", "documents/slow.docx"]
+    office.convert_office(good.read_bytes(), "documents/good.docx", Limits(), None)
+    with pytest.raises(SourceError, match="documents/renamed.docx: LibreOffice did not finish"):
+        office.convert_office(slow.read_bytes(), "documents/renamed.docx", Limits(office_timeout_s=0.05), None)
+    assert len(runs) == 2  # neither converted again
+
+
+@pytest.mark.parametrize("isolated", [True, False], ids=["network-namespace", "profile-settings-only"])
+def test_libreoffice_runs_fetch_nothing(tmp_path: Path, monkeypatch, isolated: bool) -> None:
+    """Behind the checks that refuse linked content, the conversion itself is shut off
+    from the network: a linked picture on a local web server is never requested."""
+    import http.server
+    import threading
+
+    from bundler.bundle.sources import office
+
+    if not isolated:  # where the system allows no network namespace, the profile alone
+        monkeypatch.setattr(office, "_isolation", lambda: ())
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(fx.png((10, 10), fx.RED))
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/tracker.png"
+
+    def link(rels: bytes) -> bytes:
+        extra = (
+            '<Relationship Id="rIdNet" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"'
+            f' Target="{url}" TargetMode="External"/>'
+        ).encode()
+        return rels.replace(b"</Relationships>", extra + b"</Relationships>")
+
+    def picture(xml: bytes) -> bytes:
+        drawing = (
+            b'<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+            b'<wp:extent cx="914400" cy="914400"/><wp:docPr id="9" name="net"/>'
+            b'<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+            b'<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+            b'<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr>'
+            b'<pic:cNvPr id="9" name="net"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>'
+            b'<a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:link="rIdNet"/>'
+            b'<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+            b'<a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic>'
+            b"</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+        )
+        return xml.replace(b"<w:body>", b"<w:body>" + drawing)
+
+    data = fx.rezip(fx.simple_docx("A letter with a linked picture"), "word/_rels/document.xml.rels", link)
+    data = fx.rezip(data, "word/document.xml", picture)
+    try:
+        with pytest.raises(SourceError, match="linked from outside"):
+            from bundler.case.attachments import read_office
+
+            read_office(data, "documents/net.docx", Limits())
+        pdf = office._soffice(data, "docx", "pdf", tmp_path / "run", "documents/net.docx", Limits())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert pdf.startswith(b"%PDF-") and asked == []

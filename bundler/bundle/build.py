@@ -22,6 +22,7 @@ from .generated import attendance_part, front_matter_jobs
 from .parts import document_part
 from .plan import DOCUMENT_SECTIONS, BuildResult, Generated, Section, assign_pages, batches
 from .render import WARN_PAGES, BatchJob, Renderer, RenderJob, default_cache_dir
+from .sources import prefetch_office
 
 
 def build_bundle(
@@ -77,6 +78,9 @@ def checked_case(root: Path, limits: Limits, profile: str | None, draft: bool) -
 def plan_sections(case: CaseFolder, result: CheckResult, limits: Limits, cache_dir: Path | None = None) -> Generated:
     """Every section of the bundle with its parts (documents read and office documents
     converted, nothing rendered yet)."""
+    office = [(case.root / d.path, d.path) for d in case.documents if d.kind == "office"]
+    if len(office) > 1:
+        prefetch_office(office, limits, cache_dir, os.cpu_count() or 1)
     doc_sections: list[Section] = []
     for letter, title, types in DOCUMENT_SECTIONS:
         parts = [

@@ -62,3 +62,17 @@ def render_message(
     from .email import message_pieces
 
     return message_pieces(message, title or "Email", label, limits, cache_dir)
+
+
+def prefetch_office(documents: list[tuple[Path, str]], limits: Limits, cache_dir: Path | None, workers: int) -> None:
+    """Convert a case's office documents ((file, label) pairs) several at a time before
+    their parts are made one by one; what fails is reported then, by ``render_source``."""
+    from .office import prefetch
+
+    ready = []
+    for path, label in documents:
+        try:
+            ready.append((path.read_bytes(), label))
+        except OSError:
+            continue
+    prefetch(ready, limits, cache_dir, workers)

@@ -128,8 +128,8 @@ class _View:
 
     def _leaf(self, part: Message) -> None:
         ctype = content_type(part)
-        if is_attachment(part) and self.bodies or ctype in ENCRYPTED_TYPES:
-            self.attachments.append(part)
+        if ctype in ENCRYPTED_TYPES:
+            self.attachments.append(part)  # listed: its content cannot be shown
         elif ctype in ("text/plain", "text/html") or ctype in _REPORT_TYPES:
             self._text(part, html=ctype == "text/html")
         elif part_kind(part) == "image" and not is_attachment(part):

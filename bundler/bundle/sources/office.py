@@ -28,7 +28,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,9 +109,52 @@ def convert_office(data: bytes, label: str, limits: Limits, cache_dir: Path | No
     """Convert (or take from the cache) one office document to PDF."""
     info = read_office(data, label, limits)
     key = hashlib.sha256(f"{CONVERTER}\0{soffice_version()}\0".encode() + data).hexdigest()
-    cached = _from_cache(cache_dir, key)
+    recent = _RECENT.get(f"{key}:{limits.office_timeout_s}")
+    if isinstance(recent, SourceError):
+        raise SourceError(label, recent.reason, recent.hint)
+    cached = recent or _from_cache(cache_dir, key)
     if cached is not None:
         return cached
+    try:
+        converted = _convert(data, info, label, limits)
+    except SourceError as exc:
+        _remember(f"{key}:{limits.office_timeout_s}", exc)
+        raise
+    _store(cache_dir, key, converted)
+    _remember(f"{key}:{limits.office_timeout_s}", converted)
+    return converted
+
+
+#: this process's latest conversions (and failures), so that a document converted ahead
+#: of time (``prefetch``) or twice in one case is converted once
+_RECENT: OrderedDict[str, Converted | SourceError] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
+
+
+def _remember(key: str, result: Converted | SourceError) -> None:
+    with _RECENT_LOCK:
+        _RECENT[key] = result
+        while len(_RECENT) > 64:
+            _RECENT.popitem(last=False)
+
+
+def prefetch(documents: list[tuple[bytes, str]], limits: Limits, cache_dir: Path | None, workers: int) -> None:
+    """Convert several office documents at once, each LibreOffice run in its own
+    process, so that ``convert_office`` then finds them done; a failure is kept and
+    raised, naming the document, when its part is made."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(item: tuple[bytes, str]) -> None:
+        try:
+            convert_office(item[0], item[1], limits, cache_dir)
+        except SourceError:
+            pass  # remembered; raised again in document order
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        list(pool.map(one, documents))
+
+
+def _convert(data: bytes, info: OfficeFile, label: str, limits: Limits) -> Converted:
     with tempfile.TemporaryDirectory(prefix="bundler-office-") as tmp:
         work = Path(tmp)
         if info.format in ("doc", "rtf"):
@@ -120,9 +165,7 @@ def convert_office(data: bytes, label: str, limits: Limits, cache_dir: Path | No
             data = odt
         source = _show_changes(data, info)
         pdf = _soffice(source, info.format, f"pdf:writer_pdf_Export:{_FILTER}", work / "to-pdf", label, limits)
-    converted = Converted(pdf, info.format, max(info.revisions, 0), comments_of(pdf, label))
-    _store(cache_dir, key, converted)
-    return converted
+    return Converted(pdf, info.format, max(info.revisions, 0), comments_of(pdf, label))
 
 
 @functools.cache
