@@ -46,9 +46,9 @@ def test_a_word_letter_is_read_with_its_markup_counted() -> None:
 
 
 def test_zip_bomb_docx_is_refused_before_conversion() -> None:
-    bomb = _zip({"word/document.xml": b"0" * (120 * 1024 * 1024)})
-    with pytest.raises(SourceError, match=r"documents/bomb.docx: unpacks to 120 MiB .*over the 100 MiB limit"):
-        read_office(bomb, "documents/bomb.docx", LIMITS)
+    bomb = _zip({"word/document.xml": b"0" * (12 * 1024 * 1024)})  # 12 MiB from 12 KiB
+    with pytest.raises(SourceError, match=r"documents/bomb.docx: unpacks to 12 MiB .*over the 10 MiB limit"):
+        read_office(bomb, "documents/bomb.docx", Limits(max_office_unpacked_bytes=10 * 1024 * 1024))
 
 
 def test_zip_bomb_whose_headers_lie_about_its_size_is_refused() -> None:
@@ -235,10 +235,10 @@ def test_large_images_are_drawn_at_300_dpi_at_most() -> None:
     from bundler.bundle.sources.image import draw
 
     photo = io.BytesIO()
-    Image.effect_noise((6000, 4000), 40).convert("RGB").save(photo, "JPEG", quality=80)
+    Image.new("RGB", (3000, 2000), fx.GREEN).save(photo, "JPEG", quality=80)
     image = Image.open(io.BytesIO(photo.getvalue()))
     drawn = draw(image, "documents/photo.jpg", original=photo.getvalue())
-    assert round(drawn.width_mm) == 174 and drawn.reduced_from == (6000, 4000)
+    assert round(drawn.width_mm) == 174 and drawn.reduced_from == (3000, 2000)
     pixels = Image.open(io.BytesIO(__import__("base64").b64decode(drawn.url.split(",", 1)[1]))).size
     assert pixels[0] <= 174 / 25.4 * 300 + 1
     small = io.BytesIO(fx.png((200, 100), fx.RED))
@@ -383,3 +383,47 @@ def test_an_email_message_from_any_reader_renders_as_an_eml_does() -> None:
     assert "script" not in first.html and "x()" not in first.html
     assert "meeting.ics" in first.html and "not reproduced" in first.html
     assert picture.html and picture.html.count("data:image/png;base64,") == 1
+
+
+def test_a_tiff_page_over_the_pixel_limit_is_refused_even_after_a_small_first_page() -> None:
+    from bundler.bundle.sources.image import image_html
+
+    pages = [Image.new("1", (100, 100), 1), Image.new("1", (7000, 6000), 1)]
+    out = io.BytesIO()
+    pages[0].save(out, "TIFF", save_all=True, append_images=pages[1:], compression="group4")
+    with pytest.raises(
+        SourceError, match="documents/fax.tif: page 2 of the TIFF is 7000x6000 pixels, over the 40 megapixel"
+    ):
+        image_html(out.getvalue(), "documents/fax.tif", LIMITS, "fax")
+
+
+def test_an_eml_that_is_not_an_email_is_named() -> None:
+    with pytest.raises(SourceError, match="documents/x.eml: is not an email file: it is an Outlook .msg file"):
+        check_email_bytes(fx_cfb("__substg1.0_0037001F"), "documents/x.eml", LIMITS)
+    with pytest.raises(
+        SourceError, match="documents/y.eml: is not an email file: it does not start with email headers"
+    ):
+        check_email_bytes(b"\x00\x01binary soup\nwith no headers", "documents/y.eml", LIMITS)
+    check_email_bytes(
+        b"From someone@example Mon Jan 6 10:00:00 2025\nSubject: mbox\n\nbody\n", "documents/z.eml", LIMITS
+    )
+
+
+def test_libreoffice_macro_libraries_may_carry_their_public_doctype() -> None:
+    doctype = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE library:library PUBLIC '
+        b'"-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">\n<library:library/>'
+    )
+    odt = {"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office:document-content/>"}
+    assert read_office(_zip({**odt, "Basic/Standard/script-lb.xml": doctype}), "a.odt", LIMITS).format == "odt"
+    with pytest.raises(SourceError, match="content.xml declares a DTD"):
+        read_office(_zip({**odt, "content.xml": doctype}), "b.odt", LIMITS)
+    entity = doctype.replace(b'"library.dtd">', b'"library.dtd" [<!ENTITY x SYSTEM "file:///etc/passwd">]>')
+    with pytest.raises(SourceError, match="script-lb.xml declares a DTD"):
+        read_office(_zip({**odt, "Basic/Standard/script-lb.xml": entity}), "c.odt", LIMITS)
+
+
+def test_word_97_stream_names_in_any_case() -> None:
+    assert read_office(fx_cfb("worddocument"), "documents/lower.doc", LIMITS).format == "doc"
+    with pytest.raises(SourceError, match="not a Word document"):
+        read_office(fx_cfb("Workbook"), "documents/sheet.doc", LIMITS)

@@ -80,7 +80,7 @@ class Limits:
     office_timeout_s: float = 60.0  # one LibreOffice conversion
     max_office_unpacked_bytes: int = 100 * 1024 * 1024  # a .docx/.odt unzipped (zip bombs)
     max_image_pixels: int = 40_000_000  # one image frame (decompression bombs)
-    max_image_frames: int = 200  # pages of a TIFF
+    max_image_frames: int = 100  # pages of a TIFF (each drawn on its own page)
     max_email_depth: int = 30  # levels of messages and multiparts nested in an email
     max_email_parts: int = 500  # MIME parts in one email, attachments included
 

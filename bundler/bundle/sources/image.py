@@ -14,12 +14,11 @@ import base64
 import html
 import io
 import math
-import struct
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ...case.attachments import SourceError, frame_count, open_image
+from ...case.attachments import IMAGE_ERRORS, SourceError, frame_count, open_image
 from ...case.load import Limits
 from . import Piece
 
@@ -32,7 +31,6 @@ BOX_MM = (174.0, 205.0)
 MAX_DPI = 300
 #: formats whose pixels were already lossy: re-encoded as JPEG, the rest as PNG
 _LOSSY = ("JPEG", "MPO", "HEIF", "WEBP")
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError)
 
 
 @dataclass
@@ -75,8 +73,15 @@ def image_html(data: bytes, label: str, limits: Limits, alt: str) -> tuple[str, 
             if shown > 1:
                 try:
                     image.seek(index)
-                except _DECODE_ERRORS as exc:
+                except IMAGE_ERRORS as exc:
                     raise SourceError(label, f"page {index + 1} of the TIFF cannot be read ({exc})") from None
+                width, height = image.size
+                if width * height > limits.max_image_pixels:
+                    raise SourceError(
+                        label,
+                        f"page {index + 1} of the TIFF is {width}x{height} pixels, over the "
+                        f"{limits.max_image_pixels / 1_000_000:g} megapixel limit (a decompression bomb?)",
+                    )
             drawn = draw(image, label, original=data if shown == 1 else None)
             if drawn.reduced_from:
                 reduced.append(drawn.reduced_from)
@@ -116,7 +121,7 @@ def draw(image: Image.Image, label: str, original: bytes | None = None, box: tup
             shown, changed = display_mode(upright, label)
     except SourceError:
         raise
-    except _DECODE_ERRORS as exc:
+    except IMAGE_ERRORS as exc:
         raise SourceError(label, f"is damaged or truncated: the image cannot be decoded ({exc})") from None
     changed = changed or orientation != 1
     dpi = _dpi(image)

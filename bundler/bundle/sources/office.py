@@ -182,12 +182,17 @@ def soffice_path() -> str:
 
 @functools.cache
 def soffice_version() -> str:
-    try:
-        done = subprocess.run(
-            [soffice_path(), "--version"], capture_output=True, timeout=60, check=False, env=_environment(Path("/tmp"))
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
+    with tempfile.TemporaryDirectory(prefix="bundler-office-") as tmp:
+        try:
+            done = subprocess.run(
+                [soffice_path(), f"-env:UserInstallation={Path(tmp).as_uri()}", "--version"],
+                capture_output=True,
+                timeout=60,
+                check=False,
+                env=_environment(Path(tmp)),
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return "unknown"
     return done.stdout.decode("utf-8", "replace").strip() or "unknown"
 
 
