@@ -346,6 +346,7 @@ def comments_of(pdf: bytes, label: str) -> list[Comment]:
                 annot = ref.get_object()
                 if annot.get("/Subtype") == "/Text":
                     author = str(annot.get("/T", "")).strip().rstrip(",").strip()
+                    author = f"(no name){author}" if author.startswith(",") or not author else author
                     found.append(Comment(number, author, str(annot.get("/Contents", ""))))
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise SourceError(label, f"the converted PDF cannot be read ({exc})") from None
