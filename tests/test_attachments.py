@@ -173,11 +173,20 @@ def test_rtf_and_odt_markup_is_counted() -> None:
 
 
 def test_a_truncated_image_is_named() -> None:
+    import weasyprint  # noqa: F401 - it tells Pillow to load truncated images; ours must not
+
+    from bundler.bundle.sources.image import image_html
+
     jpeg = io.BytesIO()
     Image.effect_noise((400, 300), 60).convert("RGB").save(jpeg, "JPEG")
     for data in (jpeg.getvalue()[:2000], fx.png_16bit()[:600]):
         with pytest.raises(SourceError, match="documents/scan.jpg: (is damaged or truncated|cannot be read)"):
             check_image_bytes(data, "documents/scan.jpg", LIMITS)
+        with pytest.raises(SourceError, match="documents/scan.jpg: (is damaged or truncated|cannot be read)"):
+            image_html(data, "documents/scan.jpg", LIMITS, "scan")
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint's own setting is left as it was
 
 
 def _png_header(width: int, height: int) -> bytes:

@@ -12,6 +12,7 @@ functions, so ``validate`` reports what ``build`` would refuse. PDFs are checked
 from __future__ import annotations
 
 import codecs
+import contextlib
 import email
 import email.policy
 import email.utils
@@ -308,12 +309,26 @@ def frame_count(image: Image.Image, label: str) -> int:
         raise SourceError(label, f"is damaged: its frames cannot be counted ({exc})") from None
 
 
+@contextlib.contextmanager
+def strict_decoding() -> Iterator[None]:
+    """Decode images with a truncated file an error. WeasyPrint tells Pillow, when it is
+    imported, to fill a truncated image with grey instead; a bundle must refuse it."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def check_image_bytes(data: bytes, label: str, limits: Limits) -> None:
     """Open the image and decode its first frame (JPEGs at an eighth of their size), so a
     truncated or corrupt file is found now rather than in the build."""
     image = open_image(data, label, limits)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), strict_decoding():
             warnings.simplefilter("ignore")
             if image.format == "JPEG":
                 image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))

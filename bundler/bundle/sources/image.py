@@ -18,7 +18,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ...case.attachments import IMAGE_ERRORS, SourceError, frame_count, open_image
+from ...case.attachments import IMAGE_ERRORS, SourceError, frame_count, open_image, strict_decoding
 from ...case.load import Limits
 from . import Piece
 
@@ -113,7 +113,7 @@ def draw(image: Image.Image, label: str, original: bytes | None = None, box: tup
     from PIL import ImageOps
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), strict_decoding():
             warnings.simplefilter("ignore")
             image.load()
             orientation = int(image.getexif().get(0x0112, 1) or 1)
