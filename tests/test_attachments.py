@@ -436,3 +436,34 @@ def test_word_97_stream_names_in_any_case() -> None:
     assert read_office(fx_cfb("worddocument"), "documents/lower.doc", LIMITS).format == "doc"
     with pytest.raises(SourceError, match="not a Word document"):
         read_office(fx_cfb("Workbook"), "documents/sheet.doc", LIMITS)
+
+
+def test_read_receipts_signed_mail_and_odd_images_are_shown() -> None:
+    """A read receipt (multipart/report) shows its disposition; a signed message shows its
+    content and lists the signature; data: images are drawn, a missing cid is marked."""
+    from bundler.bundle.sources.email import email_pieces
+
+    logo = __import__("base64").b64encode(fx.png((30, 20), fx.BLUE)).decode()
+    receipt = (
+        "From: Morgan Example <morgan.example@mail.example>\r\nTo: office@exampletown-academy.example\r\n"
+        "Subject: Read: Notice to improve\r\nContent-Type: multipart/report; report-type=disposition-notification;"
+        ' boundary="R"\r\n\r\n--R\r\nContent-Type: text/plain\r\n\r\nYour message was displayed.\r\n'
+        "--R\r\nContent-Type: message/disposition-notification\r\n\r\n"
+        "Final-Recipient: rfc822;morgan.example@mail.example\r\nDisposition: manual-action/MDN-sent-manually; displayed\r\n"
+        '--R\r\nContent-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary="S"\r\n\r\n'
+        '--S\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Signed words <img src="data:image/png;base64,'
+        f'{logo}" alt="inline"> <img src="cid:gone@x"></p>\r\n'
+        '--S\r\nContent-Type: application/pkcs7-signature; name="smime.p7s"\r\nContent-Disposition: attachment;'
+        ' filename="smime.p7s"\r\n\r\nMIIB\r\n--S--\r\n'
+        '--R\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; filename="notes.txt"\r\n\r\n'
+        "Notes from the call.\r\n--R--\r\n"
+    ).encode()
+    message, notes = email_pieces(receipt, "Read receipt", "documents/receipt.eml", LIMITS, None)
+    assert "Disposition: manual-action/MDN-sent-manually; displayed" in message.html
+    assert "Your message was displayed." in message.html and "Signed words" in message.html
+    assert (
+        message.html.count("data:image/png;base64,") == 1
+        and "[Image not included in the email: cid:gone@x]" in message.html
+    )
+    assert "smime.p7s" in message.html and "application/pkcs7-signature" in message.html
+    assert notes.title == "Attachment: notes.txt" and "Notes from the call." in notes.html

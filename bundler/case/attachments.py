@@ -422,7 +422,7 @@ def walk(message: Message, label: str, limits: Limits, depth: int = 0) -> Iterat
         payload = part.get_payload()
         children: list[tuple[Message, int, bool]] = []
         if isinstance(payload, list):
-            within = attached or content_type(part) == "message/rfc822"
+            within = attached or part_kind(part) == "email"
             children = [
                 (child, level + 1, within or is_attachment(child)) for child in payload if isinstance(child, Message)
             ]
@@ -470,7 +470,7 @@ def part_kind(part: Message) -> str:
     or other."""
     ctype = content_type(part)
     suffix = Path(part_name(part).lower()).suffix
-    if ctype == "message/rfc822" or suffix == ".eml":
+    if ctype in ("message/rfc822", "message/global") or suffix == ".eml":
         return "email"
     if ctype in PDF_TYPES or suffix == ".pdf":
         return "pdf"

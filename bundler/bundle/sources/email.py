@@ -103,8 +103,11 @@ class _View:
     # ---- the structure
     def show(self, part: Message) -> None:
         ctype = content_type(part)
-        if ctype == "message/rfc822" or (part_kind(part) == "email" and not part.is_multipart()):
+        if part_kind(part) == "email":
             self.attachments.append(part)
+            return
+        if ctype in _REPORT_TYPES and part.is_multipart():
+            self._report(part)  # parsed by Python as header blocks: shown as written
             return
         if not part.is_multipart():
             self._leaf(part)
@@ -121,7 +124,7 @@ class _View:
             self.attachments += children[1:]
         else:
             for child in children:
-                if is_attachment(child) or content_type(child) == "message/rfc822":
+                if is_attachment(child) or part_kind(child) == "email":
                     self.attachments.append(child)
                 else:
                     self.show(child)
@@ -183,6 +186,16 @@ class _View:
         else:
             self.bodies.append(f'<div class="email-text">{htmllib.escape(text)}</div>')
 
+    def _report(self, part: Message) -> None:
+        """A read receipt's or delivery report's fields, one block of lines after another."""
+        blocks = []
+        for block in part.get_payload():
+            if isinstance(block, Message):
+                lines = [f"{name}: {decode_words(str(value))[0]}" for name, value in block.raw_items()]
+                body = block.get_payload()
+                blocks.append("\n".join(lines) + (f"\n\n{body}" if isinstance(body, str) and body.strip() else ""))
+        self.bodies.append(f'<div class="email-text">{htmllib.escape(chr(10).join(blocks))}</div>')
+
     def _draw(self, src: str, alt: str, width: float | None, height: float | None) -> str:
         """An <img> of the HTML body: drawn from the message, or marked; never fetched."""
         where = src.strip()
@@ -235,7 +248,7 @@ class _View:
                 status = (
                     "shown after this email" if found else "not reproduced: the bundle cannot show this kind of file"
                 )
-            if part.is_multipart() and ctype == "message/rfc822":
+            if part.is_multipart() and part_kind(part) == "email":
                 data = _serialised(part)
             self.listed.append(_Listed(shown_as, ctype, len(data), hashlib.sha256(data).hexdigest(), status))
             pieces += found
@@ -363,7 +376,7 @@ def _serialised(part: Message) -> bytes:
 
 def _attached_email_name(part: Message) -> str:
     """An attached email without a file name is known by its subject."""
-    payload = part.get_payload() if content_type(part) == "message/rfc822" else None
+    payload = part.get_payload() if part_kind(part) == "email" else None
     inner = payload[0] if isinstance(payload, list) and payload else None
     if not isinstance(inner, Message):
         return ""
