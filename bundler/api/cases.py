@@ -30,7 +30,7 @@ def limits(
     if max_pages is not None:
         changes["max_pages"] = max_pages
     if max_megapixels is not None:
-        changes["max_pixels"] = int(max_megapixels * 1_000_000)
+        changes["max_pixels"] = changes["max_image_pixels"] = int(max_megapixels * 1_000_000)
     return dataclasses.replace(Limits(), **changes)
 
 

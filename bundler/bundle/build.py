@@ -26,6 +26,7 @@ from .parts import document_part
 from .plan import DOCUMENT_SECTIONS, BuildResult, Generated, Section, assign_pages, batches
 from .render import WARN_PAGES, BatchJob, Renderer, RenderJob, default_cache_dir
 from .sign import load_signer, sign_bytes
+from .sources import prefetch_office
 
 
 def build_bundle(
@@ -59,7 +60,7 @@ def build_bundle(
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
     with Renderer(cache, workers) as renderer:
         note("preparing documents")
-        generated = plan_sections(case, result, limits)
+        generated = plan_sections(case, result, limits, cache)
         render_parts(renderer, case, result, generated, draft, note)
         assembly, total = lay_out_and_assemble(
             case, result, generated, renderer, draft, note, warnings, limits=limits, strict_sources=strict_sources
@@ -113,11 +114,17 @@ def checked_case(root: Path, limits: Limits, profile: str | None, draft: bool) -
     return case, result
 
 
-def plan_sections(case: CaseFolder, result: CheckResult, limits: Limits) -> Generated:
-    """Every section of the bundle with its parts (documents read, nothing rendered yet)."""
+def plan_sections(case: CaseFolder, result: CheckResult, limits: Limits, cache_dir: Path | None = None) -> Generated:
+    """Every section of the bundle with its parts (documents read and office documents
+    converted, nothing rendered yet)."""
+    office = [(case.root / d.path, d.path) for d in case.documents if d.kind == "office"]
+    if len(office) > 1:
+        prefetch_office(office, limits, cache_dir, os.cpu_count() or 1)
     doc_sections: list[Section] = []
     for letter, title, types in DOCUMENT_SECTIONS:
-        parts = [document_part(doc, case, letter, limits) for doc in case.documents if doc.meta.type in types]
+        parts = [
+            document_part(doc, case, letter, limits, cache_dir) for doc in case.documents if doc.meta.type in types
+        ]
         for part in parts:
             if part.doc is not None:
                 part.addressee = service_words(part.doc.meta, case.case)

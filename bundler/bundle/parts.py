@@ -1,18 +1,15 @@
 """Each document of the case as a part of the bundle: its pages, or the HTML to render.
 
-Takes a validated document; gives a ``Part``: a PDF kept as it is (checked, with its own
-outline), or a page of HTML for the renderer (Markdown, Word, email, image). Refuses,
+Takes a validated document; gives a ``Part``: a source PDF shown as it is (checked here,
+prepared and placed when the bundle is assembled), or a page of HTML for the renderer
+(Markdown, and what ``sources`` makes of office documents, emails and images). Refuses,
 naming the file, anything that cannot be shown as it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
-import html as htmllib
 import posixpath
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
@@ -28,17 +25,14 @@ from ..case.validate import CaseDocument, CaseFolder
 from ..errors import BundleError
 from ..present.jinja import render
 from ..present.markdown import to_html
-from .convert import DOCX_BODY
 from .plan import DOCUMENT, Part
 from .render import RenderJob, css_url
+from .sources import Piece, render_source
 
 
 def render_page(template: str, **context: Any) -> str:
     """A bundle page from its template (templates/bundle/), with the bundle's stylesheet."""
     return render(f"bundle/{template}", css_url=css_url(), **context)
-
-
-MAX_IMAGE_PIXELS = 40_000_000
 
 
 def _markdown_html(text: str, doc_path: str, folder: CaseFolder) -> str:
@@ -134,13 +128,20 @@ def _details(doc: CaseDocument[AnyDocument], case: Case) -> list[tuple[str, str]
     return rows
 
 
-def document_part(doc: CaseDocument[AnyDocument], folder: CaseFolder, section: str, limits: Limits) -> Part:
-    """The part for one document: a PDF kept as it is, or HTML to render (``part.job``)."""
+def document_part(
+    doc: CaseDocument[AnyDocument], folder: CaseFolder, section: str, limits: Limits, cache_dir: Path | None = None
+) -> Part:
+    """The part for one document: a PDF kept as it is, or HTML to render (``part.job``).
+
+    Office documents, emails and images are shown by ``sources``: the first piece is the
+    document, the rest follow it as ``part.attachments``. ``cache_dir`` keeps converted
+    office documents between builds.
+    """
     label = doc.path
     part = Part(key=doc.path, section=section, title=doc.meta.title, date=doc.meta.date, doc=doc)
     path = folder.root / doc.path
 
-    def wrap(body_html: str) -> None:
+    def wrap(body_html: str, note: str = "") -> None:
         html = render_page(
             "document.html.j2",
             title=doc.meta.title,
@@ -148,6 +149,7 @@ def document_part(doc: CaseDocument[AnyDocument], folder: CaseFolder, section: s
             type_label=type_label(doc),
             details=_details(doc, folder.case),
             path=doc.path,
+            note=note,
             body=Markup(body_html),  # built here, user text already escaped
         )
         deps = tuple(
@@ -160,114 +162,34 @@ def document_part(doc: CaseDocument[AnyDocument], folder: CaseFolder, section: s
     elif doc.kind == "pdf":
         data = path.read_bytes()
         part.pdf, part.pages, part.source = data, pdf_pages(data, label, limits), True
-    elif doc.kind == "office" and path.suffix.lower() != ".docx":
-        raise BundleError(
-            f"{label}: {path.suffix} documents cannot be shown in the bundle yet; save it as PDF and add that"
-        )
     elif doc.kind == "msg":
         raise BundleError(
             f"{label}: Outlook .msg files cannot be shown in the bundle yet; save the email as .eml or PDF"
         )
-    elif doc.kind == "office":
-        # converted in the render worker, and only when the part is not in the cache
-        wrap(DOCX_BODY)
-        assert part.job is not None
-        part.job = replace(part.job, docx=str(path))
-    elif doc.kind == "image":
-        _check_image(path, label)
-        wrap(
-            f'<div class="image-page"><img src="{htmllib.escape(path.name)}" alt="{htmllib.escape(doc.meta.title)}"></div>'
-        )
-    elif doc.kind == "eml":
-        body, attachments = _eml_html(path, label, limits)
-        wrap(body)
-        for name, data in attachments:
-            part.attachments.append(
-                Part(
-                    key=f"{doc.path}#{name}",
-                    section=section,
-                    title=f"Attachment: {name}",
-                    date=doc.meta.date,
-                    pdf=data,
-                    pages=pdf_pages(data, f"{label} (attachment {name})", limits),
-                    source=True,
-                )
-            )
+    elif doc.kind in ("office", "eml", "image"):
+        first, *rest = render_source(doc.kind, path, label, limits, cache_dir, title=doc.meta.title)
+        if first.pdf is not None:  # a converted office document: a source PDF like any other
+            part.pdf, part.pages, part.source = first.pdf, pdf_pages(first.pdf, label, limits), True
+        else:
+            wrap(first.html or "", first.note)
+        part.attachments = [_piece_part(piece, n, part, folder, limits) for n, piece in enumerate(rest, 1)]
     else:  # pragma: no cover - load.py only produces the kinds above
         raise BundleError(f"{label}: unsupported document kind {doc.kind}")
     return part
 
 
-def _check_image(path: Path, label: str) -> None:
-    import warnings
-
-    from PIL import Image
-
-    try:
-        with warnings.catch_warnings():
-            # Pillow warns past its own limit; ours is lower and gives a named error
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(path)
-        with image:
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise BundleError(
-                    f"{label}: the image is {width}x{height} pixels, over the {MAX_IMAGE_PIXELS // 1_000_000} megapixel limit (a decompression bomb?)"
-                )
-            image.verify()
-    except BundleError:
-        raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise BundleError(f"{label}: cannot be read as an image ({exc})") from None
-
-
-READ_RECEIPT_HEADERS = ("Disposition-Notification-To", "Return-Receipt-To", "Read-Receipt-To", "X-Confirm-Reading-To")
-
-
-def _eml_html(path: Path, label: str, limits: Limits) -> tuple[str, list[tuple[str, bytes]]]:
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    esc = htmllib.escape
-    rows = []
-    for header in ("From", "To", "Cc", "Date", "Subject", *READ_RECEIPT_HEADERS):
-        value = message.get(header)
-        if value:
-            rows.append(f"<tr><td>{esc(header)}</td><td>{esc(str(value))}</td></tr>")
-    body_part = message.get_body(preferencelist=("plain", "html"))
-    text = ""
-    if body_part is not None:
-        text = body_part.get_content()
-        if body_part.get_content_type() == "text/html":
-            import re
-
-            text = re.sub(r"<[^>]+>", "", text)
-            text = htmllib.unescape(text)
-    pdfs: list[tuple[str, bytes]] = []
-    listed: list[str] = []
-    images: list[str] = []
-    for attachment in message.iter_attachments():
-        name = attachment.get_filename() or "attachment"
-        payload = attachment.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else b""
-        if len(data) > limits.max_attachment_bytes:
-            raise BundleError(f"{label}: attachment {name} is over the size limit")
-        ctype = attachment.get_content_type()
-        if ctype == "application/pdf" or name.lower().endswith(".pdf"):
-            pdfs.append((name, data))
-            listed.append(f"{esc(name)} (follows this email)")
-        elif ctype.startswith("image/") and ctype in ("image/png", "image/jpeg"):
-            import base64
-
-            images.append(
-                f'<p><strong>{esc(name)}</strong></p><div class="image-page"><img src="data:{ctype};base64,{base64.b64encode(data).decode()}" alt="{esc(name)}"></div>'
-            )
-            listed.append(f"{esc(name)} (shown below)")
-        else:
-            listed.append(f"{esc(name)} ({esc(ctype)}, not reproduced)")
-    html = '<table class="email-headers">' + "".join(rows) + "</table>"
-    if listed:
-        html += "<p><strong>Attachments:</strong> " + "; ".join(listed) + "</p>"
-    html += f'<div class="email-body">{esc(text)}</div>' + "".join(images)
-    return html, pdfs
+def _piece_part(piece: Piece, number: int, parent: Part, folder: CaseFolder, limits: Limits) -> Part:
+    """What follows a document (an email's attachment, say): PDF pages, or a page to render."""
+    label = f"{parent.key} ({piece.title})"
+    part = Part(key=f"{parent.key}#{number}", section=parent.section, title=piece.title, date=parent.date)
+    if piece.pdf is not None:
+        part.pdf, part.pages, part.source = piece.pdf, pdf_pages(piece.pdf, label, limits), True
+    else:
+        html = render_page(
+            "source.html.j2", title=piece.title, of=parent.title, note=piece.note, body=Markup(piece.html or "")
+        )
+        part.job = RenderJob(html, label, folder.root, limits.max_attachment_bytes)
+    return part
 
 
 def pdf_pages(data: bytes, label: str, limits: Limits) -> int:

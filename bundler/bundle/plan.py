@@ -69,7 +69,7 @@ class Part:
     pages: int = 0
     first_page: int = 0  # 1-based bundle page, assigned when laid out
     doc: CaseDocument[AnyDocument] | None = None
-    attachments: list[Part] = field(default_factory=list)  # e.g. an email's PDF attachments
+    attachments: list[Part] = field(default_factory=list)  # what follows: an email's attachments
     #: a source PDF shown as it is (prepared, and scaled to leave the stamp band clear);
     #: otherwise pages bundler rendered itself
     source: bool = False
@@ -119,7 +119,8 @@ def batches(doc_sections: list[Section]) -> list[list[Part]]:
     batches: list[list[Part]] = []
     for section in doc_sections:
         current: list[Part] = []
-        for part in section.parts:
+        # a document and the pages that follow it (an email's attachments), in order
+        for part in (piece for p in section.parts for piece in (p, *p.attachments)):
             if part.job is None:
                 continue
             current.append(part)

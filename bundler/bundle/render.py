@@ -99,8 +99,6 @@ class RenderJob:
     deps: tuple[str, ...] = ()
     #: lay out only, to count pages (no PDF written)
     layout_only: bool = False
-    #: a Word file whose converted body replaces render.DOCX_BODY in ``html``
-    docx: str | None = None
 
     def cache_key(self) -> str:
         from importlib.metadata import version
@@ -130,17 +128,9 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bundler" / "parts"
 
 
-def _job_html(job: RenderJob) -> str:
-    if not job.docx:
-        return job.html
-    from .convert import DOCX_BODY, docx_html
-
-    return job.html.replace(DOCX_BODY, docx_html(Path(job.docx), job.label))
-
-
 def _render_job(job: RenderJob) -> RenderedPart:
     return html_to_pdf(
-        _job_html(job), label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only
+        job.html, label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only
     )
 
 
@@ -168,7 +158,7 @@ class BatchJob:
 def _render_batch(batch: BatchJob) -> RenderedPart:
     first = batch.jobs[0]
     try:
-        htmls = [_job_html(job) for job in batch.jobs]
+        htmls = [job.html for job in batch.jobs]
         head = htmls[0][: htmls[0].index("<body")]
         bodies = []
         for i, html in enumerate(htmls):

@@ -78,6 +78,13 @@ class Limits:
     max_documents: int = 2_000
     max_pages: int = 2_000  # pages of one PDF document
     max_pixels: int = 100_000_000  # pixels of one image (in an image file or inside a PDF)
+    # what a document shows (case/attachments.py checks them, bundle/sources/ renders)
+    office_timeout_s: float = 60.0  # one LibreOffice conversion
+    max_office_unpacked_bytes: int = 100 * 1024 * 1024  # a .docx/.odt unzipped (zip bombs)
+    max_image_pixels: int = 40_000_000  # one image frame (decompression bombs)
+    max_image_frames: int = 100  # pages of a TIFF (each drawn on its own page)
+    max_email_depth: int = 30  # levels of messages and multiparts nested in an email
+    max_email_parts: int = 500  # MIME parts in one email, attachments included
 
 
 @dataclass

@@ -18,39 +18,37 @@ from typing import Any
 import pikepdf
 from pikepdf import Dictionary, Name
 
-from ..errors import BundleError, Problem
+from ..errors import Problem
+from .attachments import SourceError
 
 __all__ = ["SourceError", "open_pdf", "inspect_pdf", "images"]
-
-
-class SourceError(BundleError):
-    """A document of the case cannot be shown as it is; the message names it and says why."""
 
 
 def open_pdf(data: bytes, label: str, *, max_pages: int, max_pixels: int) -> pikepdf.Pdf:
     """Open a PDF from the case, refusing what cannot be shown faithfully."""
     if data.lstrip()[:5] != b"%PDF-":
-        raise SourceError(f"{label}: is not a PDF file (it does not start with %PDF-)")
+        raise SourceError(label, "is not a PDF file (it does not start with %PDF-)")
     try:
         pdf = pikepdf.open(io.BytesIO(data), attempt_recovery=False)
     except pikepdf.PasswordError:
         raise SourceError(
-            f"{label}: is protected by a password; save an unprotected copy (print it to PDF) and add that instead"
+            label, "is protected by a password; save an unprotected copy (print it to PDF) and add that instead"
         ) from None
     except (pikepdf.PdfError, ValueError, OSError) as exc:
         raise SourceError(
-            f"{label}: is damaged and cannot be shown as it is ({_first_line(exc)}); save it again from the "
-            "program that made it, or print it to PDF, and add that"
+            label,
+            f"is damaged and cannot be shown as it is ({_first_line(exc)}); save it again from the "
+            "program that made it, or print it to PDF, and add that",
         ) from None
     try:
         count = len(pdf.pages)
         if count == 0:
-            raise SourceError(f"{label}: the PDF has no pages")
+            raise SourceError(label, "the PDF has no pages")
         if count > max_pages:
-            raise SourceError(f"{label}: has {count} pages, over the limit of {max_pages} for one document")
+            raise SourceError(label, f"has {count} pages, over the limit of {max_pages} for one document")
         _check(pdf, label, max_pixels)
     except pikepdf.PdfError as exc:
-        raise SourceError(f"{label}: is damaged and cannot be shown as it is ({_first_line(exc)})") from None
+        raise SourceError(label, f"is damaged and cannot be shown as it is ({_first_line(exc)})") from None
     return pdf
 
 
@@ -88,7 +86,7 @@ def _check(pdf: pikepdf.Pdf, label: str, max_pixels: int) -> None:
             for stream in _contents(page.obj):
                 stream.read_bytes()
         except pikepdf.PdfError as exc:
-            raise SourceError(f"{label}: page {number} cannot be read ({_first_line(exc)})") from None
+            raise SourceError(label, f"page {number} cannot be read ({_first_line(exc)})") from None
         for image in images(page.obj, seen):
             try:
                 width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
@@ -96,8 +94,9 @@ def _check(pdf: pikepdf.Pdf, label: str, max_pixels: int) -> None:
                 continue
             if width * height > max_pixels:
                 raise SourceError(
-                    f"{label}: page {number} holds an image of {width} x {height} pixels, over the limit of "
-                    f"{max_pixels // 1_000_000} megapixels (raise it with --max-pixels if the file is genuine)"
+                    label,
+                    f"page {number} holds an image of {width} x {height} pixels, over the limit of "
+                    f"{max_pixels // 1_000_000} megapixels (raise it with --max-megapixels if the file is genuine)",
                 )
 
 
@@ -116,6 +115,4 @@ def inspect_pdf(path: Path, label: str, *, max_pages: int, max_pixels: int) -> l
         with open_pdf(path.read_bytes(), label, max_pages=max_pages, max_pixels=max_pixels):
             return []
     except SourceError as exc:
-        message = str(exc)
-        prefix = f"{label}: "
-        return [Problem(label, None, "", message[len(prefix) :] if message.startswith(prefix) else message)]
+        return [Problem(label, None, "", exc.reason, exc.hint)]

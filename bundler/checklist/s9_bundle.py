@@ -101,11 +101,19 @@ def _docx_paragraphs(path: Path) -> list[str]:
     be read: validation reports that)."""
     import zipfile
 
+    from lxml.etree import XMLSyntaxError
+
+    from ..case.attachments import SourceError, read_office
+    from ..case.load import Limits
+
     try:
+        # a zip bomb or an XML entity attack is refused before python-docx unpacks it
+        if read_office(path.read_bytes(), str(path), Limits()).format != "docx":
+            return []
         import docx
 
         document = docx.Document(str(path))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, XMLSyntaxError, SourceError):
         return []
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
