@@ -405,8 +405,15 @@ def test_other_raw_html_is_shown_as_text_not_obeyed(tmp_path: Path) -> None:
     assert "Please <b>attend</b> on Monday." in everything  # escaped, visible as text
 
 
-@pytest.mark.parametrize("kind", ["encrypted", "truncated", "not-a-pdf"])
-def test_bad_pdfs_are_named(tmp_path: Path, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("encrypted", "is protected by a password"),
+        ("truncated", "is damaged and cannot be shown as it is"),
+        ("not-a-pdf", "is not a PDF file"),
+    ],
+)
+def test_bad_pdfs_are_named_by_validate_so_check_is_never_ready(tmp_path: Path, kind: str, reason: str) -> None:
     b = _small_case(tmp_path)
     folder = b.write()
     good = _pdf_with_rotated_and_cropped_pages()
@@ -422,7 +429,11 @@ def test_bad_pdfs_are_named(tmp_path: Path, kind: str) -> None:
         data = b"hello, not a pdf"
     (folder / "documents" / "bad.pdf").write_bytes(data)
     (folder / "documents" / "bad.pdf.yaml").write_text("type: other\ntitle: Bad\ndate: 2025-01-06\n")
-    with pytest.raises(BundleError, match="documents/bad.pdf"):
+    problems = [str(p) for p in validate_folder(folder).problems]
+    assert any(p.startswith("documents/bad.pdf: ") and reason in p for p in problems), problems
+    checked = CliRunner().invoke(main, ["check", str(folder)])
+    assert checked.exit_code == 2 and "documents/bad.pdf" in checked.output
+    with pytest.raises(BundleError, match="invalid"):
         build_bundle(folder, tmp_path / "b.pdf")
 
 
@@ -433,7 +444,9 @@ def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"0" * (120 * 1024 * 1024))
     (folder / "documents" / "bomb.docx.yaml").write_text("type: other\ntitle: Bomb\ndate: 2025-01-06\n")
-    with pytest.raises(BundleError, match="documents/bomb.docx: unpacks to 120 MiB"):
+    problems = [str(p) for p in validate_folder(folder).problems]
+    assert any(p.startswith("documents/bomb.docx: unpacks to") for p in problems), problems
+    with pytest.raises(BundleError, match="invalid"):
         build_bundle(folder, tmp_path / "b.pdf")
 
 

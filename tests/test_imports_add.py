@@ -171,7 +171,11 @@ def test_nothing_is_overwritten_and_one_refusal_writes_nothing(folder, tmp_path)
 
 def test_missing_fields_are_asked_for_with_the_allowed_values(folder, tmp_path):
     scan = tmp_path / "meeting-notes.pdf"
-    scan.write_bytes((FIXTURES / "email-to-p1.eml").read_bytes())  # content is not read for a PDF here
+    import pikepdf
+
+    blank = pikepdf.new()
+    blank.add_blank_page()
+    blank.save(scan)  # a PDF's sidecar cannot be proposed from its content: every field is asked for
     asked = []
     answers = {
         "type": "meeting",

@@ -104,7 +104,11 @@ def checked_case(root: Path, limits: Limits, profile: str | None, draft: bool) -
     is not ready unless ``draft``."""
     validation = validate_folder(root, limits)
     if validation.case is None:
-        raise BundleError(f"{root}: the case is invalid ({len(validation.problems)} problems); run bundler validate")
+        shown = "; ".join(str(problem) for problem in validation.problems[:3])
+        more = len(validation.problems) - 3
+        raise BundleError(
+            f"{root}: the case is invalid: {shown}" + (f" (and {more} more; run bundler validate)" if more > 0 else "")
+        )
     case = validation.case
     result = check_case(case, load_profile(profile or case.case.referral.profile))
     if not result.ready and not draft:

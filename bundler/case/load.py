@@ -423,6 +423,12 @@ def _read_documents(folder: Path, reader: _Folder, raw: RawCase, limits: Limits)
                     )
                 )
                 continue
+        if kind != "msg":
+            from .inspect import inspect_bytes  # opens the file as the bundle would (no rendering)
+
+            shown = inspect_bytes(kind, data, rel, limits)
+            if shown is not None:
+                raw.problems.append(shown)
         text = reader.read_text(sidecar)
         meta = parse_yaml(text, reader.rel(sidecar), raw.problems) if text is not None else None
         raw.documents.append(RawDocument(path=rel, kind=kind, meta=meta))

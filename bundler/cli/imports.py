@@ -136,7 +136,10 @@ def _ask(name: str, allowed: list[str] | None, proposed: str | None) -> str:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("case_folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option(
-    "--type", "doc_type", default=None, help="letter, email, meeting, notice, support, ... (the document types of the case format)."
+    "--type",
+    "doc_type",
+    default=None,
+    help="letter, email, meeting, notice, support, ... (the document types of the case format).",
 )
 @click.option("--title", default=None)
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="YYYY-MM-DD.")
