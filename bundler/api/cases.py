@@ -13,17 +13,22 @@ if TYPE_CHECKING:
 
 
 def limits(
-    max_file_mb: float | None = None, *, max_pages: int | None = None, max_megapixels: float | None = None
+    max_file_mb: float | None = None,
+    *,
+    max_pages: int | None = None,
+    max_megapixels: float | None = None,
+    office_timeout: float | None = None,
 ) -> Limits:
     """Size limits for a case folder; each argument raises (or lowers) one limit:
-    the per-file size, pages of one PDF, pixels of one image.
+    the per-file size, pages of one PDF, pixels of one image, seconds to convert one
+    office document.
 
     >>> api.limits(80).max_attachment_bytes
     83886080
     >>> api.limits(max_megapixels=2.5).max_pixels
     2500000
     """
-    changes: dict[str, int] = {}
+    changes: dict[str, Any] = {}
     if max_file_mb is not None:
         size = int(max_file_mb * 1024 * 1024)
         changes.update(max_text_bytes=size, max_attachment_bytes=size)
@@ -31,6 +36,8 @@ def limits(
         changes["max_pages"] = max_pages
     if max_megapixels is not None:
         changes["max_pixels"] = changes["max_image_pixels"] = int(max_megapixels * 1_000_000)
+    if office_timeout is not None:
+        changes["office_timeout_s"] = office_timeout
     return dataclasses.replace(Limits(), **changes)
 
 

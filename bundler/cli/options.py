@@ -34,16 +34,22 @@ max_file_option = click.option(
 
 
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--max-file-mb``, ``--max-pages`` and ``--max-megapixels``, given to the command as
-    one ``limits`` argument (``api.limits``)."""
+    """``--max-file-mb``, ``--max-pages``, ``--max-megapixels`` and ``--office-timeout``,
+    given to the command as one ``limits`` argument (``api.limits``)."""
 
     @functools.wraps(command)
     def with_limits(
-        *args: Any, max_file_mb: float | None, max_pages: int | None, max_megapixels: float | None, **kwargs: Any
+        *args: Any,
+        max_file_mb: float | None,
+        max_pages: int | None,
+        max_megapixels: float | None,
+        office_timeout: float | None,
+        **kwargs: Any,
     ) -> Any:
-        return command(
-            *args, limits=api.limits(max_file_mb, max_pages=max_pages, max_megapixels=max_megapixels), **kwargs
+        limits = api.limits(
+            max_file_mb, max_pages=max_pages, max_megapixels=max_megapixels, office_timeout=office_timeout
         )
+        return command(*args, limits=limits, **kwargs)
 
     options = [
         max_file_option,
@@ -57,7 +63,13 @@ def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--max-megapixels",
             type=click.FloatRange(min=0.001),
             default=None,
-            help="Largest image accepted, in millions of pixels (default 100).",
+            help="Largest image accepted, in millions of pixels (default 40 for an image file, 100 inside a PDF).",
+        ),
+        click.option(
+            "--office-timeout",
+            type=click.FloatRange(min=1),
+            default=None,
+            help="Seconds one office document may take to convert (default 60).",
         ),
     ]
     for option in reversed(options):
