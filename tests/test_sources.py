@@ -37,6 +37,8 @@ DOCUMENTS = {
     "2025-01-09-photo.heic": fx.heic_photo,
     "2025-01-09-scan.tiff": fx.tiff_pages,
     "2025-01-09-animation.gif": fx.animated_gif,
+    # an Outlook message (the fixture the .msg reader is tested with), shown as an email
+    "2025-01-11-outlook.msg": lambda: (Path(__file__).parent / "fixtures" / "imports" / "email-to-p2.msg").read_bytes(),
 }
 
 
@@ -206,6 +208,23 @@ def test_attachments_follow_the_email_in_order(built) -> None:
     titles = [item.title for item in _outline(built[1])]
     assert any(t.startswith("Attachment: report.pdf") for t in titles)
     assert any(t.startswith("Attachment: email 'Inner message about Riley'") for t in titles)
+
+
+def test_an_outlook_message_is_shown_as_the_email_it_is(built) -> None:
+    pages = pages_of(built, "2025-01-11-outlook.msg")
+    first = text(built, pages[0])
+    for words in (
+        "Attendance concern - invitation to meeting",
+        "Jo Sample",
+        "b.lead@school.example",
+        "Sam's attendance this term is 84%.",  # the HTML body, as Outlook shows it
+        "attendance-summary.txt",
+        "Inline image crest.png cannot be shown",  # the fixture's crest is not a whole PNG: said so
+    ):
+        assert words in first, (words, first[:400])
+    everything = " ".join(text(built, n) for n in pages)
+    assert "Re: Sam's attendance" in everything  # the attached message follows, as in Outlook
+    assert "Thank you, I will come to the meeting." in everything
 
 
 # --------------------------------------------------------------------------- images

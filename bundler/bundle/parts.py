@@ -20,6 +20,7 @@ from .. import figures
 from ..case.bodies import image_problem
 from ..case.load import Limits
 from ..case.models import AnyDocument, Case, EmailServed, HandServed
+from ..case.outlook import MsgError, read_msg
 from ..case.pdfs import open_pdf
 from ..case.validate import CaseDocument, CaseFolder
 from ..errors import BundleError
@@ -27,7 +28,7 @@ from ..present.jinja import render
 from ..present.markdown import to_html
 from .plan import DOCUMENT, Part
 from .render import RenderJob, css_url
-from .sources import Piece, render_source
+from .sources import Piece, render_message, render_source
 
 
 def render_page(template: str, **context: Any) -> str:
@@ -162,12 +163,15 @@ def document_part(
     elif doc.kind == "pdf":
         data = path.read_bytes()
         part.pdf, part.pages, part.source = data, pdf_pages(data, label, limits), True
-    elif doc.kind == "msg":
-        raise BundleError(
-            f"{label}: Outlook .msg files cannot be shown in the bundle yet; save the email as .eml or PDF"
-        )
-    elif doc.kind in ("office", "eml", "image"):
-        first, *rest = render_source(doc.kind, path, label, limits, cache_dir, title=doc.meta.title)
+    elif doc.kind in ("office", "eml", "image", "msg"):
+        if doc.kind == "msg":  # an Outlook message is read as the email it is, then shown as one
+            try:
+                message = read_msg(path.read_bytes(), label)
+            except MsgError as exc:
+                raise BundleError(str(exc)) from None
+            first, *rest = render_message(message, label, limits, cache_dir, title=doc.meta.title)
+        else:
+            first, *rest = render_source(doc.kind, path, label, limits, cache_dir, title=doc.meta.title)
         if first.pdf is not None:  # a converted office document: a source PDF like any other
             part.pdf, part.pages, part.source = first.pdf, pdf_pages(first.pdf, label, limits), True
         else:
