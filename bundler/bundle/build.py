@@ -148,11 +148,24 @@ def render_parts(
     """Render the documents and the attendance evidence, and lay out the front matter once
     to count its pages.
 
-    The generated sections' page counts barely depend on the numbers they print, so a
-    first layout (placeholder numbers, no PDF) runs alongside the documents.
+    The front matter's columns have fixed widths, so its page counts do not depend on
+    the page numbers it prints, only on how many digits they have (the bundle's digits
+    are all one width): a first layout (no PDF) with numbers of the expected number of
+    digits runs alongside the documents and gives the counts the final render keeps.
+    When this case was built before, the counts of that build are the guess instead (an
+    edit rarely changes them) and the first layout is skipped; the final render checks
+    the guess either way.
     """
-    assign_pages(generated.sections, estimate=True)
-    first_layout = front_matter_jobs(case, result, generated, draft, layout_only=True)
+    remembered = renderer.remembered_counts(_counts_key(case, generated, draft))
+    first_layout: list[RenderJob] = []
+    if remembered is not None and len(remembered) == len(generated.parts):
+        for part, count in zip(generated.parts, remembered):
+            part.pages = count
+    else:
+        assign_pages(generated.sections, estimate=True)
+        expected = sum(p.total_pages or 1 for s in generated.sections for p in s.parts)
+        assign_pages(generated.sections, estimate=True, start=10 ** (len(str(expected)) - 1))
+        first_layout = front_matter_jobs(case, result, generated, draft, layout_only=True)
     doc_batches = batches(list(generated.sections[3:]))
     evidence = generated.attendance
     assert evidence.job is not None
@@ -170,6 +183,11 @@ def render_parts(
     evidence.pdf, evidence.pages, evidence.job = done.pdf, done.pages, None
     for part, done in zip(generated.parts, rendered[len(doc_batches) + 1 :]):
         part.pages = done.pages
+
+
+def _counts_key(case: CaseFolder, generated: Generated, draft: bool) -> str:
+    """Which build the remembered front-matter page counts belong to."""
+    return "\0".join([str(case.root.resolve()), str(draft), *(p.key for p in generated.parts)])
 
 
 def lay_out_and_assemble(
@@ -198,6 +216,7 @@ def lay_out_and_assemble(
             break
     else:  # pragma: no cover - page counts oscillating is not expected
         raise BundleError("the index and checklist did not settle on a page count")
+    renderer.remember_counts(_counts_key(case, generated, draft), [p.pages for p in generated.parts])
     assign_pages(sections)
     total = sum(p.total_pages for s in sections for p in s.parts)
     if total > WARN_PAGES:

@@ -168,9 +168,10 @@ class Generated:
         return cls(cover, index, checklist, chronology, attendance_part, sections)
 
 
-def assign_pages(sections: list[Section], *, estimate: bool = False) -> None:
-    """Number the parts in order; ``estimate`` counts a part not yet rendered as one page."""
-    page = 1
+def assign_pages(sections: list[Section], *, estimate: bool = False, start: int = 1) -> None:
+    """Number the parts in order from ``start``; ``estimate`` counts a part not yet
+    rendered as one page."""
+    page = start
     for section in sections:
         for part in section.parts:
             part.first_page = page

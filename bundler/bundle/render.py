@@ -9,6 +9,7 @@ pointing outside) by stopping the render; the build then fails naming the docume
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -110,6 +111,7 @@ class RenderJob:
             __version__,
             version("weasyprint"),
             version("pydyf"),
+            _stylesheet_digest(),
             str(self.case_root),
             str(self.layout_only),
             *self.deps,
@@ -118,6 +120,12 @@ class RenderJob:
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         return digest.hexdigest()
+
+
+@functools.cache
+def _stylesheet_digest() -> str:
+    """The bundle stylesheet's hash: a page laid out with other CSS is another page."""
+    return hashlib.sha256((assets_dir() / "bundle.css").read_bytes()).hexdigest()
 
 
 def default_cache_dir() -> Path:
@@ -244,6 +252,27 @@ class Renderer:
         folder = self.cache_dir / key[:2]
         atomic_write_text(folder / f"{key}.pages", json.dumps({"pages": part.pages, "starts": list(part.starts)}))
         atomic_write_bytes(folder / f"{key}.pdf", part.pdf)
+
+    def _counts_path(self, key: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / "counts" / f"{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}.json"
+
+    def remembered_counts(self, key: str) -> list[int] | None:
+        """The page counts last remembered under ``key`` (a guess to check, never trusted)."""
+        path = self._counts_path(key)
+        try:
+            counts = json.loads(path.read_text()) if path is not None else None
+        except (OSError, ValueError):
+            return None
+        return counts if isinstance(counts, list) and all(isinstance(c, int) and c > 0 for c in counts) else None
+
+    def remember_counts(self, key: str, counts: list[int]) -> None:
+        path = self._counts_path(key)
+        if path is not None:
+            from ..output import atomic_write_text
+
+            atomic_write_text(path, json.dumps(counts))
 
     def render(self, jobs: Sequence[BatchJob | RenderJob]) -> list[RenderedPart]:
         """Render RenderJobs and BatchJobs, in order."""

@@ -48,6 +48,9 @@ class Stamper:
             )
         )
         self.draft_state = pdf.make_indirect(Dictionary(Type=Name.ExtGState, CA=0.45, ca=0.45))
+        #: content streams already stamped (a stream two pages share is never stamped twice)
+        self._shared: set[tuple[int, int]] = set()
+        self._draft_forms: dict[tuple[float, ...], pikepdf.Object] = {}
 
     def stamp(self, page: pikepdf.Page, *, left: str, right: str, draft: bool) -> None:
         """Write ``left`` (tab, exhibit) and ``right`` (page N of M) in the band, black on
@@ -61,17 +64,42 @@ class Stamper:
         ops += [f"1 0 0 1 {x1 - _MARGIN - width:.2f} {baseline:.2f} Tm", f"({_pdf_string(right)}) Tj", "ET", "Q"]
         resources = page.obj.Resources
         if draft:
-            ops += _draft_mark(x0, y0, x1, y1)
-            states = resources.get("/ExtGState")
-            if not isinstance(states, Dictionary):
-                states = resources.ExtGState = Dictionary()
-            states["/BundlerDraft"] = self.draft_state
+            # one form per page size, drawn on every page: the mark is the same everywhere
+            ops += ["/BundlerDraftMark Do"]
+            xobjects = resources.get("/XObject")
+            if not isinstance(xobjects, Dictionary):
+                xobjects = resources.XObject = Dictionary()
+            xobjects["/BundlerDraftMark"] = self._draft_form(x0, y0, x1, y1)
         ops.append("EMC")
         fonts = resources.get("/Font")
         if not isinstance(fonts, Dictionary):
             fonts = resources.Font = Dictionary()
         fonts[STAMP_FONT] = self.font
-        page.contents_add(self.pdf.make_stream(("\n".join(ops) + "\n").encode("latin-1")))
+        stamp = ("\n".join(ops) + "\n").encode("latin-1")
+        contents = page.obj.get("/Contents")
+        if isinstance(contents, pikepdf.Stream) and contents.objgen not in self._shared:
+            # the page's own stream (bundler's placement of the source): one stream per
+            # page is smaller than two, and the source's content is untouched either way
+            contents.write(contents.read_bytes() + b"\n" + stamp)
+            self._shared.add(contents.objgen)
+        else:
+            page.contents_add(self.pdf.make_stream(stamp))
+
+
+    def _draft_form(self, x0: float, y0: float, x1: float, y1: float) -> pikepdf.Object:
+        key = (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+        form = self._draft_forms.get(key)
+        if form is None:
+            form = self._draft_forms[key] = self.pdf.make_stream(
+                ("\n".join(_draft_mark(x0, y0, x1, y1)) + "\n").encode("latin-1"),
+                Type=Name.XObject,
+                Subtype=Name.Form,
+                BBox=[x0, y0, x1, y1],
+                Resources=Dictionary(
+                    Font=Dictionary({STAMP_FONT: self.font}), ExtGState=Dictionary(BundlerDraft=self.draft_state)
+                ),
+            )
+        return form
 
 
 def _draft_mark(x0: float, y0: float, x1: float, y1: float) -> list[str]:
