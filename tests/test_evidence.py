@@ -139,3 +139,17 @@ def test_bookmarks_carry_the_addressee(tmp_path) -> None:
     assert any(
         "Attendance concern, to Jamie Specimen (father), by hand to Morgan Example (mother)" in t for t in titles
     ), titles
+
+
+def test_a_finding_citing_many_documents_stays_short_in_the_bundle(tmp_path) -> None:
+    b = CaseBuilder(tmp_path / "EX-TEST-004")
+    for i in range(60):
+        day = f"2025-04-{1 + i % 28:02d}"
+        b.add_doc(f"{day}-late-{i:02d}.md", {"type": "other", "title": f"Late note {i}", "date": day})
+    out = tmp_path / "late.pdf"
+    build_bundle(b.write(), out, draft=True)
+    pages, manifest = _pages_text(out)
+    checklist = _section(pages, manifest, "checklist")
+    assert "and 52 more, each in the index, page 2" in checklist
+    doc = next(d for d in manifest["documents"] if d["key"] == "checklist")
+    assert doc["last_page"] - doc["first_page"] + 1 <= 6  # as long as a case with nothing late

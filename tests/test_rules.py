@@ -1497,3 +1497,16 @@ def test_s444_84_pass_withdrawn_notice_does_not_bar(case):
     f = finding(case.check(), "S444-84", "p1")
     assert f.status == PASS
     assert "(1 withdrawn, which does not bar)" in f.message
+
+
+def test_s444_90_names_a_few_and_keeps_every_item_as_evidence(case):
+    for i in range(30):
+        case.add_doc(
+            f"2025-04-{1 + i % 28:02d}-late-{i:02d}.md",
+            {"type": "other", "title": f"Late {i}", "date": f"2025-04-{1 + i % 28:02d}"},
+        )
+    f = finding(case.check(), "S444-90")
+    assert f.status == FAIL
+    assert f.message.startswith("30 item(s) are dated after the referral date")
+    assert f.message.count("documents/") == 5 and "and 25 more" in f.message
+    assert len(refs(f)) == 30

@@ -117,6 +117,9 @@ def front_matter_jobs(
         sections=grouped(result.findings),
         pages={f"{k}": v for k, v in doc_pages.items()},
         register_page=generated.attendance.first_page,
+        index_page=generated.index.first_page,
+        # a finding citing many documents shows the first few; the index lists them all
+        evidence_shown=8,
     )
     jobs.append(RenderJob(html, "checklist", None, layout_only=layout_only))
     doc_labels = {p.doc.path: p.tab for s in sections for p in s.parts if p.doc is not None}

@@ -85,7 +85,6 @@ class Stamper:
         else:
             page.contents_add(self.pdf.make_stream(stamp))
 
-
     def _draft_form(self, x0: float, y0: float, x1: float, y1: float) -> pikepdf.Object:
         key = (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
         form = self._draft_forms.get(key)

@@ -14,6 +14,9 @@ from ..case.templates import template_names
 from ..case.validate import CaseDocument
 from .engine import Context, Outcome, Status, bad, contact_dates, doc_evidence, event_evidence, na, ok, rule
 
+#: items a finding names in its message; the evidence list holds them all
+_NAMED = 5
+
 
 @rule("S444-90", title="Nothing dated after the referral")
 def _after_referral(ctx: Context) -> Outcome:
@@ -21,11 +24,10 @@ def _after_referral(ctx: Context) -> Outcome:
     late_events = [(i, e) for i, e in enumerate(ctx.folder.events) if e.date > ctx.as_of]
     if late_docs or late_events:
         names = [d.path for d in late_docs] + [f"events.yaml[{i}]" for i, _ in late_events]
+        shown = ", ".join(names[:_NAMED]) + (f" and {len(names) - _NAMED} more" if len(names) > _NAMED else "")
         return bad(
             Status.fail,
-            f"{len(names)} item(s) are dated after the referral date ({ctx.as_of.isoformat()}): "
-            + ", ".join(names)
-            + ".",
+            f"{len(names)} item(s) are dated after the referral date ({ctx.as_of.isoformat()}): {shown}.",
             "Correct the dates, move the referral date, or take these out of the case: the bundle is evidence as of the referral.",
             *(doc_evidence(d) for d in late_docs),
             *(event_evidence(i, e) for i, e in late_events),
