@@ -74,7 +74,7 @@ def status(label: str = "working") -> Any:
 
 
 #: the steps ``build`` reports through its ``progress`` callback, in order
-BUILD_STEPS = ("preparing documents", "rendering", "laying out", "merging")
+BUILD_STEPS = ("preparing documents", "rendering", "laying out", "merging", "recognising text", "writing")
 
 
 def steps(label: str, names: Sequence[str]) -> Any:

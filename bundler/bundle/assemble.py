@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from ..checklist import CheckResult
 from ..errors import BundleError
 from .digest import Digester
 from .manifest import CASE_DATA_NAME, MANIFEST_NAME, case_json
+from .ocr import OcrSettings, recognise, scans_on_page
 from .place import Matrix, place_page, transform_rect
 from .plan import DOCUMENT, INTERNAL, ROUTE_TITLES, Part, Section
 from .sourcepdf import Link, SourceReport, page_links, prepare_source
@@ -54,6 +56,9 @@ class Assembly:
     pdf: pikepdf.Pdf
     manifest: dict[str, Any]
     reports: list[SourceReport] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: PDFs the bundle's pages were copied from: open until the bundle is saved
+    keep: list[pikepdf.Pdf] = field(default_factory=list)
 
 
 @dataclass
@@ -75,13 +80,29 @@ def assemble(
     *,
     limits: Any = None,
     strict_sources: bool = False,
+    ocr: OcrSettings | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> Assembly:
-    """The whole bundle: pages, links, stamps, labels, outline, metadata, manifest."""
+    """The whole bundle: pages, links, text recognised on scans, stamps, labels, outline,
+    metadata, manifest."""
     out = pikepdf.new()
     reports: list[SourceReport] = []
     placed = _place_all(out, sections, reports, limits, strict_sources)
     if len(placed) != total:
         raise BundleError(f"the bundle has {len(placed)} pages, {total} were laid out")
+    keep = list({id(p.source): p.source for p in placed}.values())
+    warnings: list[str] = []
+    if ocr is not None and ocr.enabled:
+        pages = [
+            (
+                out.pages[n],
+                scans_on_page(p.source, p.index, p.matrix, drawn_by_bundler=p.piece.scan, language=ocr.language),
+                p.piece.key,
+            )
+            for n, p in enumerate(placed)
+            if p.piece.source or p.piece.scan
+        ]
+        warnings += recognise(out, pages, ocr, note or (lambda message: None), keep)
     _link(out, placed)
     _stamp(out, placed, total, draft)
     out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))
@@ -92,7 +113,7 @@ def assemble(
     manifest = _manifest(out, case, result, sections, total, draft, reports)
     _attach(out, MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True).encode(), case)
     _attach(out, CASE_DATA_NAME, case_json(case).encode(), case)
-    return Assembly(out, manifest, reports)
+    return Assembly(out, manifest, reports, warnings, keep)
 
 
 def _place_all(

@@ -22,6 +22,7 @@ from ..present.service import service_words
 from .assemble import Assembly, assemble
 from .evidence import attendance_part
 from .generated import front_matter_jobs
+from .ocr import OcrSettings, tesseract_version, untexted_pages
 from .parts import document_part
 from .plan import DOCUMENT_SECTIONS, BuildResult, Generated, Section, assign_pages, batches
 from .render import WARN_PAGES, BatchJob, Renderer, RenderJob, default_cache_dir
@@ -42,12 +43,14 @@ def build_bundle(
     strict_sources: bool = False,
     sign: Path | None = None,
     sign_password: bytes | None = None,
+    ocr: bool = True,
 ) -> BuildResult:
     """Build the referral bundle PDF for a case folder, written atomically to ``output``.
 
     ``strict_sources`` refuses a source PDF that holds active content (scripts, launch
     actions, embedded files) instead of stripping it; ``sign`` signs the finished bundle
-    with that PKCS#12 key (``sign_password`` unlocks it).
+    with that PKCS#12 key (``sign_password`` unlocks it); ``ocr=False`` recognises no
+    text on scans (the cover and the warnings then say how many pages cannot be searched).
     """
     limits = limits or Limits()
     note = progress or _quiet
@@ -62,11 +65,30 @@ def build_bundle(
         note("preparing documents")
         generated = plan_sections(case, result, limits, cache)
         render_parts(renderer, case, result, generated, draft, note)
+        reading = OcrSettings(enabled=ocr and tesseract_version() is not None, cache_dir=cache)
+        if not reading.enabled:
+            generated.unsearchable = _unsearchable(generated)
+            generated.unsearchable_why = "built with --no-ocr" if not ocr else "Tesseract is not installed"
+            if generated.unsearchable:
+                warnings.append(
+                    f"{generated.unsearchable} page(s) are scans or photos and no text was recognised on them "
+                    f"({generated.unsearchable_why}): they cannot be searched; the cover says so"
+                )
         assembly, total = lay_out_and_assemble(
-            case, result, generated, renderer, draft, note, warnings, limits=limits, strict_sources=strict_sources
+            case,
+            result,
+            generated,
+            renderer,
+            draft,
+            note,
+            warnings,
+            limits=limits,
+            strict_sources=strict_sources,
+            ocr=reading,
         )
     for report in assembly.reports:
         warnings.extend(report.lines())
+    warnings.extend(assembly.warnings)
     note("writing")
     # straight to a temporary file beside the output, renamed into place: the PDF is
     # never held in memory as bytes
@@ -201,6 +223,7 @@ def lay_out_and_assemble(
     *,
     limits: Limits,
     strict_sources: bool = False,
+    ocr: OcrSettings | None = None,
 ) -> tuple[Assembly, int]:
     """Settle the page numbers of the generated sections, render them, merge."""
     sections = generated.sections
@@ -225,7 +248,23 @@ def lay_out_and_assemble(
         )
 
     note("merging")
-    return assemble(case, result, sections, total, draft, limits=limits, strict_sources=strict_sources), total
+    assembly = assemble(
+        case, result, sections, total, draft, limits=limits, strict_sources=strict_sources, ocr=ocr, note=note
+    )
+    return assembly, total
+
+
+def _unsearchable(generated: Generated) -> int:
+    """Pages that show scans with no text on them: what OCR would have made searchable."""
+    count = 0
+    for section in generated.sections:
+        for part in section.parts:
+            for piece in [part, *part.attachments]:
+                if piece.scan:
+                    count += piece.pages
+                elif piece.source and piece.pdf:
+                    count += untexted_pages(piece.pdf)
+    return count
 
 
 def refuse_output_inside(root: Path, out: Path) -> None:

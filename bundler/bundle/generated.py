@@ -100,6 +100,8 @@ def front_matter_jobs(
         profile=result.profile,
         total_pages=total,
         draft=draft,
+        unsearchable=generated.unsearchable,
+        unsearchable_why=generated.unsearchable_why,
     )
     jobs = [
         RenderJob(html, "cover", None, layout_only=layout_only),

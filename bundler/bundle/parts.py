@@ -176,6 +176,7 @@ def document_part(
             part.pdf, part.pages, part.source = first.pdf, pdf_pages(first.pdf, label, limits), True
         else:
             wrap(first.html or "", first.note)
+            part.scan = doc.kind == "image"
         part.attachments = [_piece_part(piece, n, part, folder, limits) for n, piece in enumerate(rest, 1)]
     else:  # pragma: no cover - load.py only produces the kinds above
         raise BundleError(f"{label}: unsupported document kind {doc.kind}")
@@ -193,6 +194,7 @@ def _piece_part(piece: Piece, number: int, parent: Part, folder: CaseFolder, lim
             "source.html.j2", title=piece.title, of=parent.title, note=piece.note, body=Markup(piece.html or "")
         )
         part.job = RenderJob(html, label, folder.root, limits.max_attachment_bytes)
+        part.scan = 'class="image-page' in (piece.html or "")  # an attached photo or scan
     return part
 
 

@@ -76,6 +76,9 @@ class Part:
     tab: str = ""  # the document's tab in the index: A1, B1, D1, D2 ...
     exhibit: str | None = None  # its exhibit reference, stamped on its first page
     addressee: str = ""  # "to Morgan Example (mother), first-class post"
+    #: its pages show an image as the document itself (a photo, a scan): text is recognised
+    #: on them even though bundler's header puts some text on the page
+    scan: bool = False
     job: RenderJob | None = None  # HTML still to render (documents are rendered together)
     page_offset: int = 0  # where this part starts in ``pdf`` (a batch holds several parts)
 
@@ -142,6 +145,9 @@ class Generated:
     chronology: Part
     attendance: Part
     sections: list[Section]
+    #: pages of scans left without recognised text, and why (the cover says so)
+    unsearchable: int = 0
+    unsearchable_why: str = ""
 
     @property
     def parts(self) -> list[Part]:

@@ -30,6 +30,11 @@ from .options import EXIT_INVALID, EXIT_OK, limit_options
     help="Refuse a source PDF holding scripts, launch actions or embedded files, instead of removing them.",
 )
 @click.option(
+    "--no-ocr",
+    is_flag=True,
+    help="Do not recognise text on scans and photos (quicker); the cover says which pages cannot be searched.",
+)
+@click.option(
     "--sign",
     "sign_key",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -44,6 +49,7 @@ def build(
     draft: bool,
     profile: str | None,
     strict_sources: bool,
+    no_ocr: bool,
     sign_key: Path | None,
     limits: Any,
 ) -> None:
@@ -61,6 +67,7 @@ def build(
             strict_sources=strict_sources,
             sign=sign_key,
             sign_password=password,
+            ocr=not no_ocr,
         )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
