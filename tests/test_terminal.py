@@ -125,7 +125,7 @@ def test_the_build_steps_move_a_bar_on_a_terminal(monkeypatch):
     steps = Steps("Building", api.BUILD_STEPS)
     with steps as note:
         task = steps.bar.tasks[0]
-        assert task.total == 4 and task.completed == 0
+        assert task.total == 6 and task.completed == 0
         note("rendering 12 parts")
         assert task.completed == 1 and "rendering 12 parts" in task.description
         note("laying out index and checklist")
@@ -133,6 +133,10 @@ def test_the_build_steps_move_a_bar_on_a_terminal(monkeypatch):
         assert task.completed == 2
         note("merging")
         assert task.completed == 3
+        note("recognising text: 2 of 5 scanned image(s) read")
+        assert task.completed == 4 and "2 of 5" in task.description
+        note("writing")
+        assert task.completed == 5
 
 
 @pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
