@@ -144,3 +144,15 @@ def test_without_tesseract_the_cover_says_so(case: Path, tmp_path: Path, monkeyp
     result = build_bundle(case, tmp_path / "b.pdf", cache_dir=tmp_path / "cache")
     assert any("Tesseract is not installed" in w for w in result.warnings)
     assert "text recognition was not run (Tesseract is not installed)" in _text(result.output, 1)
+
+
+def test_verify_rebuilds_the_way_the_bundle_was_built(case: Path, tmp_path: Path) -> None:
+    from bundler.bundle import verify_bundle
+
+    cache = tmp_path / "cache"
+    read = build_bundle(case, tmp_path / "read.pdf", cache_dir=cache).output
+    unread = build_bundle(case, tmp_path / "unread.pdf", cache_dir=cache, ocr=False).output
+    for pdf in (read, unread):
+        result = verify_bundle(pdf, case)
+        assert result.ok, (pdf.name, result.messages, result.notes)
+        assert not result.notes, result.notes  # pages rebuilt and compared, nothing skipped

@@ -28,7 +28,7 @@ from ..checklist import CheckResult
 from ..errors import BundleError
 from .digest import Digester
 from .manifest import CASE_DATA_NAME, MANIFEST_NAME, case_json
-from .ocr import OcrSettings, recognise, scans_on_page
+from .ocr import OcrSettings, recognise, scans_on_page, tesseract_version
 from .place import Matrix, place_page, transform_rect
 from .plan import DOCUMENT, INTERNAL, ROUTE_TITLES, Part, Section
 from .sourcepdf import Link, SourceReport, page_links, prepare_source
@@ -111,6 +111,9 @@ def assemble(
     _outline(out, sections, placed)
     _metadata(out, case, result)
     manifest = _manifest(out, case, result, sections, total, draft, reports)
+    reading = ocr is not None and ocr.enabled
+    # how the pages were made, so that verify can make them again the same way
+    manifest["options"] = {"ocr": reading, "tesseract": tesseract_version() if reading else None}
     _attach(out, MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True).encode(), case)
     _attach(out, CASE_DATA_NAME, case_json(case).encode(), case)
     return Assembly(out, manifest, reports, warnings, keep)

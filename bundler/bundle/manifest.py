@@ -264,11 +264,21 @@ def _against_case(folder: Path, base: pikepdf.Pdf, manifest: dict[str, Any], res
         )
         return
     from .build import build_bundle
+    from .ocr import tesseract_version
 
+    found = manifest.get("options")
+    options: dict[str, Any] = found if isinstance(found, dict) else {}
+    read = bool(options.get("ocr"))
+    if read and options.get("tesseract") != tesseract_version():
+        result.notes.append(
+            f"its scans were read by {options.get('tesseract')}; this machine has {tesseract_version() or 'no Tesseract'}: "
+            "the input files were compared, the pages cannot be rebuilt to compare"
+        )
+        return
     profile = manifest.get("check", {}).get("profile") if isinstance(manifest.get("check"), dict) else None
     with tempfile.TemporaryDirectory(prefix="bundler-verify-") as tmp:
         rebuilt = Path(tmp) / "rebuilt.pdf"
-        build_bundle(folder, rebuilt, draft=bool(manifest.get("draft")), profile=profile)
+        build_bundle(folder, rebuilt, draft=bool(manifest.get("draft")), profile=profile, ocr=read)
         with pikepdf.open(rebuilt) as fresh:
             from .digest import Digester
 
