@@ -22,17 +22,9 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-COLUMNS = [
-    "date",
-    "session",
-    "code",
-    "minutes_late",
-    "amended_from",
-    "amended_on",
-    "amended_by",
-    "amended_reason",
-    "note",
-]
+from bundler.case.load import REGISTER_OPTIONAL, REGISTER_REQUIRED
+
+COLUMNS = [*REGISTER_REQUIRED, *REGISTER_OPTIONAL]  # the order the case format gives
 
 # One invented English school calendar shared by the sample schools.
 TERMS = [
@@ -129,8 +121,8 @@ def riley_example() -> list[list[str]]:
     no_reason = "No reason given within 5 school days despite calls"
     for session in ("AM", "PM"):
         reg.amended("2024-09-16", session, "O", "N", "2024-09-23", officer, no_reason)
-    reg.day("2024-09-13", "I")
-    reg.day("2024-09-27", "I")
+    reg.day("2024-09-13", "I", note="Mother phoned at 08:35 to say Riley was unwell")
+    reg.day("2024-09-27", "I", note="Mother phoned at 08:35 to say Riley was unwell")
     reg.mark("2024-10-04", "AM", "L", minutes_late="20")
     for session in ("AM", "PM"):
         reg.amended(

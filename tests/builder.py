@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bundler.case.load import REGISTER_OPTIONAL, REGISTER_REQUIRED
 from bundler.case.validate import validate_folder
 from bundler.checklist import CheckResult, Finding, check_case
 from bundler.checklist.profiles import load_profile
@@ -39,17 +40,7 @@ FIRST_DAY, LAST_DAY = D("2024-09-02"), D("2025-03-07")
 HOLIDAYS = [(D("2024-10-28"), D("2024-11-01")), (D("2024-12-23"), D("2025-01-03")), (D("2025-02-17"), D("2025-02-21"))]
 FIRST_ABSENT_MONDAY = D("2024-09-30")
 PRESENT = {"AM": "/", "PM": "\\"}
-REGISTER_COLUMNS = [
-    "date",
-    "session",
-    "code",
-    "minutes_late",
-    "amended_from",
-    "amended_on",
-    "amended_by",
-    "amended_reason",
-    "note",
-]
+REGISTER_COLUMNS = [*REGISTER_REQUIRED, *REGISTER_OPTIONAL]  # the order the case format gives
 
 
 def school_days(first: dt.date = FIRST_DAY, last: dt.date = LAST_DAY) -> list[dt.date]:

@@ -57,3 +57,17 @@ def test_flawed_sample_reports_its_planted_problems() -> None:
     assert [str(p) for p in result.problems] == FLAWED
     check = check_folder(SAMPLES / "EX-2025-004")
     assert not check.ready and len(check.problems) == 9
+
+
+def test_the_sample_registers_are_what_their_script_writes(tmp_path) -> None:
+    """scripts/make_sample_registers.py is the source of the sample registers: a hand edit
+    to a CSV that the script does not make would be lost the next time it runs."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, str(root / "scripts" / "make_sample_registers.py"), str(tmp_path)], check=True)
+    written = sorted(tmp_path.glob("*/attendance.csv"))
+    assert written
+    for path in written:
+        assert path.read_bytes() == (root / "sample_cases" / path.parent.name / "attendance.csv").read_bytes(), path
