@@ -244,6 +244,9 @@ CASES = {
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) > 2 or (len(argv) == 2 and argv[1].startswith("-")):
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
     root = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "sample_cases"
     for case_id, build in CASES.items():
         folder = root / case_id
