@@ -160,7 +160,7 @@ if [ -z "${SKIP_SAMPLE:-}" ]; then
   "$BUNDLER" check "$sample" --summary
   say
   say "== bundler build $sample"
-  "$BUNDLER" build "$sample" -o "out/EX-2025-001.pdf"
+  "$BUNDLER" build "$sample" -o "out/EX-2025-001.pdf" --force
   say
   say "The sample bundle is $ROOT/out/EX-2025-001.pdf: open it in a PDF reader (the index on page 2 links to every section)."
 fi

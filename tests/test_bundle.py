@@ -470,6 +470,14 @@ def test_cli_build_writes_outside_the_case(tmp_path: Path) -> None:
         main, ["build", str(ROOT / "sample_cases" / "EX-2025-004"), "-o", str(tmp_path / "x.pdf")]
     )
     assert refused.exit_code == 2 and "invalid" in refused.output
+    # a bundle already there (perhaps the one served) is replaced only when asked
+    before = out.read_bytes()
+    out.write_bytes(before + b"%served copy\n")
+    again = CliRunner().invoke(main, ["build", str(SAMPLE), "-o", str(out)])
+    assert again.exit_code == 2 and "already exists" in again.output and "--force" in again.output
+    assert out.read_bytes() == before + b"%served copy\n"
+    forced = CliRunner().invoke(main, ["build", str(SAMPLE), "-o", str(out), "--force"])
+    assert forced.exit_code == 0 and out.read_bytes() == before
 
 
 def test_batch_falls_back_to_one_by_one_with_the_same_pages():

@@ -44,19 +44,27 @@ def build_bundle(
     sign: Path | None = None,
     sign_password: bytes | None = None,
     ocr: bool = True,
+    overwrite: bool = True,
 ) -> BuildResult:
     """Build the referral bundle PDF for a case folder, written atomically to ``output``.
 
     ``strict_sources`` refuses a source PDF that holds active content (scripts, launch
     actions, embedded files) instead of stripping it; ``sign`` signs the finished bundle
     with that PKCS#12 key (``sign_password`` unlocks it); ``ocr=False`` recognises no
-    text on scans (the cover and the warnings then say how many pages cannot be searched).
+    text on scans (the cover and the warnings then say how many pages cannot be searched);
+    ``overwrite=False`` refuses to replace a file already at ``output`` (the CLI's default:
+    a bundle that was served is evidence of what was served).
     """
     limits = limits or Limits()
     note = progress or _quiet
     root = Path(folder)
     out = Path(output)
     refuse_output_inside(root, out)
+    if not overwrite and out.exists():
+        raise BundleError(
+            f"{out} already exists: it is not replaced without --force (a bundle that was served is a record "
+            "of what was served); give --force to replace it, or -o another file"
+        )
     case, result = checked_case(root, limits, profile, draft)
     signer = load_signer(sign, sign_password) if sign is not None else None
     warnings: list[str] = []

@@ -23,6 +23,7 @@ from .options import EXIT_INVALID, EXIT_OK, limit_options
     help="Where to write the PDF (default: out/CASE.pdf, outside the case folder).",
 )
 @click.option("--draft", is_flag=True, help="Build even if the case is not ready; every page is marked DRAFT.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--profile", default=None, help="Profile name or YAML file; overrides the case's own.")
 @click.option(
     "--strict-sources",
@@ -47,6 +48,7 @@ def build(
     case_folder: Path,
     output: Path | None,
     draft: bool,
+    force: bool,
     profile: str | None,
     strict_sources: bool,
     no_ocr: bool,
@@ -68,6 +70,7 @@ def build(
             sign=sign_key,
             sign_password=password,
             ocr=not no_ocr,
+            overwrite=force,
         )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
