@@ -20,10 +20,12 @@ from ..errors import BundleError
 from ..output import atomic_write_bytes, atomic_write_with
 from ..present.service import service_words
 from .assemble import Assembly, assemble
+from .court import CourtFile, CourtOptions
 from .evidence import attendance_part
 from .generated import front_matter_jobs
 from .parts import document_part
 from .plan import DOCUMENT_SECTIONS, BuildResult, Generated, Section, assign_pages, batches
+from .portal import size_warning
 from .render import WARN_PAGES, BatchJob, Renderer, RenderJob, default_cache_dir
 from .sign import load_signer, sign_bytes
 
@@ -41,12 +43,17 @@ def build_bundle(
     strict_sources: bool = False,
     sign: Path | None = None,
     sign_password: bytes | None = None,
+    parent: str | None = None,
+    statement: bool | None = None,
+    witness: str | None = None,
 ) -> BuildResult:
     """Build the referral bundle PDF for a case folder, written atomically to ``output``.
 
     ``strict_sources`` refuses a source PDF that holds active content (scripts, launch
     actions, embedded files) instead of stripping it; ``sign`` signs the finished bundle
-    with that PKCS#12 key (``sign_password`` unlocks it).
+    with that PKCS#12 key (``sign_password`` unlocks it). ``parent`` builds the pack
+    served on that parent; ``statement`` puts the witness statement (of ``witness``, else
+    the attendance lead) in or leaves it out (default: prosecution routes have it).
     """
     limits = limits or Limits()
     note = progress or _quiet
@@ -59,11 +66,13 @@ def build_bundle(
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
     with Renderer(cache, workers) as renderer:
         note("preparing documents")
-        generated = plan_sections(case, result, limits)
+        generated = plan_sections(case, result, limits, CourtOptions(parent, statement, witness))
         render_parts(renderer, case, result, generated, draft, note)
         assembly, total = lay_out_and_assemble(
             case, result, generated, renderer, draft, note, warnings, limits=limits, strict_sources=strict_sources
         )
+    generated.court.annotate(assembly, generated, draft)
+    warnings.extend(generated.court.warnings())
     for report in assembly.reports:
         warnings.extend(report.lines())
     note("writing")
@@ -77,7 +86,9 @@ def build_bundle(
         note("signing")
         # signed before anything is written: a failed signature leaves no unsigned bundle behind
         atomic_write_bytes(out, sign_bytes(buffer.getvalue(), signer, str(out)))
-    return BuildResult(out, total, result.ready, draft, warnings, assembly.manifest)
+    size = out.stat().st_size
+    warnings.extend(filter(None, [size_warning(size)]))
+    return BuildResult(out, total, result.ready, draft, warnings, assembly.manifest, size)
 
 
 def save(pdf: Any, fh: Any) -> None:
@@ -113,17 +124,23 @@ def checked_case(root: Path, limits: Limits, profile: str | None, draft: bool) -
     return case, result
 
 
-def plan_sections(case: CaseFolder, result: CheckResult, limits: Limits) -> Generated:
+def plan_sections(
+    case: CaseFolder, result: CheckResult, limits: Limits, options: CourtOptions | None = None
+) -> Generated:
     """Every section of the bundle with its parts (documents read, nothing rendered yet)."""
+    court = CourtFile.plan(case, result, limits, options or CourtOptions())
     doc_sections: list[Section] = []
     for letter, title, types in DOCUMENT_SECTIONS:
-        parts = [document_part(doc, case, letter, limits) for doc in case.documents if doc.meta.type in types]
+        parts = [document_part(doc, case, letter, limits) for doc in court.documents if doc.meta.type in types]
         for part in parts:
             if part.doc is not None:
                 part.addressee = service_words(part.doc.meta, case.case)
         if parts:
             doc_sections.append(Section(letter, title, parts))
-    return Generated.around(doc_sections, attendance_part(case, result))
+    generated = Generated.around(doc_sections, attendance_part(case, result), court.after_cover, court.after_index)
+    generated.court = court
+    court.finish(generated.sections)
+    return generated
 
 
 def render_parts(
@@ -145,10 +162,11 @@ def render_parts(
     doc_batches = batches(list(generated.sections[3:]))
     evidence = generated.attendance
     assert evidence.job is not None
+    court = [p for p in generated.sections[0].parts if p.job is not None]  # referral form, statement
     units: list[BatchJob | RenderJob] = [
         BatchJob(tuple(p.job for p in batch if p.job is not None)) for batch in doc_batches
     ]
-    units += [evidence.job, *first_layout]
+    units += [evidence.job, *(p.job for p in court if p.job is not None), *first_layout]
     note(f"rendering {sum(len(b) for b in doc_batches) + 1} parts")
     rendered = renderer.render(units)
     for batch, done in zip(doc_batches, rendered):
@@ -157,7 +175,10 @@ def render_parts(
             part.pdf, part.page_offset, part.pages, part.job = done.pdf, start, end - start, None
     done = rendered[len(doc_batches)]
     evidence.pdf, evidence.pages, evidence.job = done.pdf, done.pages, None
-    for part, done in zip(generated.parts, rendered[len(doc_batches) + 1 :]):
+    start = len(doc_batches) + 1
+    for part, done in zip(court, rendered[start:]):
+        part.pdf, part.pages, part.job = done.pdf, done.pages, None
+    for part, done in zip(generated.parts, rendered[start + len(court) :]):
         part.pages = done.pages
 
 

@@ -264,11 +264,12 @@ def _against_case(folder: Path, base: pikepdf.Pdf, manifest: dict[str, Any], res
         )
         return
     from .build import build_bundle
+    from .court import rebuild_options
 
     profile = manifest.get("check", {}).get("profile") if isinstance(manifest.get("check"), dict) else None
     with tempfile.TemporaryDirectory(prefix="bundler-verify-") as tmp:
         rebuilt = Path(tmp) / "rebuilt.pdf"
-        build_bundle(folder, rebuilt, draft=bool(manifest.get("draft")), profile=profile)
+        build_bundle(folder, rebuilt, draft=bool(manifest.get("draft")), profile=profile, **rebuild_options(manifest))
         with pikepdf.open(rebuilt) as fresh:
             from .digest import Digester
 
