@@ -46,6 +46,7 @@ def build_bundle(
     parent: str | None = None,
     statement: bool | None = None,
     witness: str | None = None,
+    supplement_to: Path | None = None,
 ) -> BuildResult:
     """Build the referral bundle PDF for a case folder, written atomically to ``output``.
 
@@ -53,8 +54,16 @@ def build_bundle(
     actions, embedded files) instead of stripping it; ``sign`` signs the finished bundle
     with that PKCS#12 key (``sign_password`` unlocks it). ``parent`` builds the pack
     served on that parent; ``statement`` puts the witness statement (of ``witness``, else
-    the attendance lead) in or leaves it out (default: prosecution routes have it).
+    the attendance lead) in or leaves it out (default: prosecution routes have it);
+    ``supplement_to`` adds to a served bundle instead (``supplement``).
     """
+    if supplement_to is not None:
+        from .supplement import build_supplement
+
+        return build_supplement(
+            folder, output, supplement_to, draft=draft, profile=profile, limits=limits, progress=progress,
+            cache_dir=cache_dir, strict_sources=strict_sources, statement=statement, witness=witness,
+        )  # fmt: skip
     limits = limits or Limits()
     note = progress or _quiet
     root = Path(folder)
