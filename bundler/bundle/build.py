@@ -62,7 +62,7 @@ def build_bundle(
 
         return build_supplement(
             folder, output, supplement_to, draft=draft, profile=profile, limits=limits, progress=progress,
-            cache_dir=cache_dir, strict_sources=strict_sources, statement=statement, witness=witness,
+            cache_dir=cache_dir, strict_sources=strict_sources, statement=statement, witness=witness, parent=parent,
         )  # fmt: skip
     limits = limits or Limits()
     note = progress or _quiet

@@ -73,8 +73,41 @@ def _served(path: Path, draft: bool) -> tuple[bytes, dict[str, Any]]:
         )
     if check.manifest.get("draft") and not draft:
         raise BundleError(f"{path}: the served bundle is a draft; build a new bundle instead of supplementing a draft")
+    problems = _malformed(check.manifest)
+    if problems:
+        raise BundleError(f"{path}: its manifest cannot be added to ({'; '.join(problems)})")
     data = path.read_bytes()
     return data[: revisions(data)[0]], check.manifest
+
+
+def _malformed(manifest: dict[str, Any]) -> list[str]:
+    """What in a served manifest the supplement cannot rely on (verify checks the rest)."""
+    problems = []
+    for d in manifest["documents"]:
+        if not (
+            isinstance(d, dict)
+            and isinstance(d.get("key"), str)
+            and all(isinstance(d.get(k), int) for k in ("first_page", "last_page"))
+            and all(isinstance(d.get(k, ""), str) for k in ("tab", "title", "section"))
+        ):
+            problems.append("a document entry without its key, tab, title or pages")
+            break
+    court = manifest.get("court", {})
+    if not isinstance(court, dict):
+        problems.append("its court record is not an object")
+    else:
+        for name in ("exhibits", "supplement_exhibits", "withheld"):
+            entries = court.get(name) or []
+            if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+                problems.append(f"its {name} are not a list of entries")
+        if not isinstance(court.get("options", {}), dict):
+            problems.append("its build options are not an object")
+    chain = manifest.get("chain")
+    if chain is not None and (
+        not isinstance(chain, list) or not all(isinstance(c, dict) and isinstance(c.get("kind"), str) for c in chain)
+    ):
+        problems.append("its chain of supplements is damaged")
+    return problems
 
 
 def _next_letter(manifest: dict[str, Any]) -> str:
@@ -132,8 +165,10 @@ def build_supplement(
     strict_sources: bool = False,
     statement: bool | None = None,
     witness: str | None = None,
+    parent: str | None = None,
 ) -> BuildResult:
-    """Write ``output``: the served bundle's pages unchanged, then the supplement."""
+    """Write ``output``: the served bundle's pages unchanged, then the supplement (a
+    pack's supplement is that parent's pack: ``parent``, when given, must be it)."""
     from .build import checked_case, refuse_output_inside, save
 
     limits = limits or Limits()
@@ -151,6 +186,9 @@ def build_supplement(
         )
     court_record: dict[str, Any] = manifest["court"] if isinstance(manifest.get("court"), dict) else {}
     options: dict[str, Any] = court_record["options"] if isinstance(court_record.get("options"), dict) else {}
+    if parent is not None and parent != options.get("parent"):
+        served_for = f"the pack of {options['parent']}" if options.get("parent") else "the full bundle"
+        raise BundleError(f"--parent {parent}: {served_path} is {served_for}; its supplement is too")
     served_exhibits = [*court_record.get("exhibits", []), *court_record.get("supplement_exhibits", [])]
     served_refs = {e["key"]: e["ref"] for e in served_exhibits if isinstance(e, dict) and e.get("ref")}
     had_statement = court_record.get("statement") is not None
