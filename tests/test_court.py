@@ -110,6 +110,8 @@ def test_statement_holds_what_r16_2_asks_and_names_every_exhibit() -> None:
     case, result = checked(PROSECUTION)
     witness = witness_for(case)
     assert (witness.name, witness.role) == ("N. Example", "Deputy Headteacher (Attendance Lead)")
+    assert witness_for(case, "k.dummy") == witness_for(case, "K. Dummy")  # spacing and case ignored
+    assert witness_for(case, "K. Dummy").role == "Attendance Officer"
     refs = assign_references(case, witness.name)
     statement = build_statement(case, result, witness, refs)
     text = statement.text()
@@ -254,6 +256,10 @@ def test_images_over_300_dpi_are_scaled_to_the_page() -> None:
     assert kind == "image/jpeg" and Image.open(io.BytesIO(data)).size == (MAX_WIDTH_PX, MAX_WIDTH_PX)
     assert fit(b"not an image", "image/png") == (b"not an image", "image/png")
     assert fit_data_url("data:text/plain;base64,aGk=") is None
+    import base64
+
+    fitted = fit_data_url("data:image/png;base64," + base64.b64encode(_png(3000, 1000)).decode())
+    assert fitted is not None and Image.open(io.BytesIO(fitted[0])).size[0] == MAX_WIDTH_PX
 
 
 def test_images_keep_their_orientation_when_scaled() -> None:

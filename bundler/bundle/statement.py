@@ -159,7 +159,14 @@ class Statement:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
+    """A name as compared: case and spacing ignored ('K.Dummy' is 'K. Dummy')."""
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _names(text: str, name: str) -> bool:
+    """``text`` begins with ``name`` as a whole name ('N. Example, Deputy Head', not 'N. Exampleton')."""
+    text, name = _norm(text), _norm(name)
+    return text.startswith(name) and not text[len(name) : len(name) + 1].isalnum()
 
 
 def witness_for(case: CaseFolder, name: str | None = None) -> Witness:
@@ -185,7 +192,7 @@ def signed_statement(case: CaseFolder, witness: Witness) -> CaseDocument[AnyDocu
     mine = [
         d
         for d in case.documents
-        if isinstance(d.meta, WitnessStatement) and _norm(d.meta.witness).startswith(_norm(witness.name))
+        if isinstance(d.meta, WitnessStatement) and _names(d.meta.witness, witness.name)
     ]
     return mine[-1] if mine else None
 
