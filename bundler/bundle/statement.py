@@ -189,11 +189,7 @@ def witness_for(case: CaseFolder, name: str | None = None) -> Witness:
 def signed_statement(case: CaseFolder, witness: Witness) -> CaseDocument[AnyDocument] | None:
     """The latest signed statement of this witness in the case (a ``witness_statement``
     document whose ``witness`` begins with, or is, the witness's name)."""
-    mine = [
-        d
-        for d in case.documents
-        if isinstance(d.meta, WitnessStatement) and _names(d.meta.witness, witness.name)
-    ]
+    mine = [d for d in case.documents if isinstance(d.meta, WitnessStatement) and _names(d.meta.witness, witness.name)]
     return mine[-1] if mine else None
 
 
