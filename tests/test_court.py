@@ -218,6 +218,28 @@ def test_pack_lists_documents_whose_text_cannot_be_checked(tmp_path: Path) -> No
     assert select_pack(checked(PROSECUTION)[0], "p1").warnings() == []  # nothing to look for: no details on record
 
 
+def test_pack_reads_word_and_email_documents_for_an_excluded_parents_details(tmp_path: Path) -> None:
+    folder = copy_case(TWO_HOMES, tmp_path / "case")
+    yaml_text = (folder / "case.yaml").read_text()
+    (folder / "case.yaml").write_text(
+        yaml_text.replace(
+            '    phone: "07700 900102"\n', '    phone: "07700 900102"\n    exclude: {reason: a court order}\n'
+        )
+    )
+    notice = folder / "documents" / "2025-01-17-notice-p1-notice-to-improve.docx"
+    word = docx.Document(str(notice))
+    word.add_paragraph("Copy to Mr Specimen, Flat 3, 7 Sample Street.")
+    word.save(str(notice))
+    case = validate_folder(folder).case
+    assert case is not None
+    pack = select_pack(case, "p1")
+    withheld = {w.doc.path: w.reason for w in pack.withheld}
+    assert "address of Jamie Specimen" in withheld["documents/2025-01-17-notice-p1-notice-to-improve.docx"]
+    # the email (.eml) was read and shows nothing of his; the PDF and the scan cannot be read
+    assert "documents/2024-11-05-email-p1-declining-attendance-invite.eml" in [d.path for d in pack.included]
+    assert pack.unread == ["documents/2024-11-26-attendance-contract.pdf", "documents/2025-01-17-hand-delivery-log.png"]
+
+
 def test_contact_details_are_found_however_written() -> None:
     case, _ = checked(PROSECUTION)
     parent = case.case.parents[1].model_copy(update=FATHER)
@@ -562,6 +584,28 @@ def test_verify_passes_on_the_chain_and_fails_when_a_served_page_changes(served_
     altered = verify_bundle(tmp_path / "altered.pdf")
     assert not altered.ok
     assert any(f"the bundle as served (pages 1-{served_pages}) has changed: page(s) 3" in m for m in altered.messages)
+
+
+@pytest.mark.slow
+def test_supplement_replaces_a_served_draft_and_the_register(draft_case, draft_bundle, tmp_path) -> None:
+    folder = copy_case(draft_case, tmp_path / "EX-2025-002")
+    shutil.copy(PROSECUTION / SIGNED, folder / SIGNED)  # the witness has signed
+    register = folder / "attendance.csv"
+    register.write_text(
+        register.read_text().replace("2024-04-15,AM,O,,,,,,", "2024-04-15,AM,O,,,,,,Checked 2025-03-25", 1)
+    )
+    out = tmp_path / "supplement.pdf"
+    build_bundle(folder, out, supplement_to=draft_bundle)
+    served = {d["key"]: d for d in manifest_of(draft_bundle)["documents"]}
+    statement, register_part = served["statement"], served["attendance"]
+    index = layout_text(out, manifest_of(draft_bundle)["pages"] + 1, manifest_of(draft_bundle)["pages"] + 1)
+    index = " ".join(index.split())
+    assert f"Replaces {statement['tab']} Witness statement of N. Example" in index
+    assert (
+        f"Replaces B1 Attendance evidence, register and s566 certificate (pages {register_part['first_page']}-" in index
+    )
+    assert "New exhibits" not in index  # the register and the statement keep their references
+    assert verify_bundle(out).ok
 
 
 @pytest.mark.slow

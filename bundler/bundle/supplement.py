@@ -250,6 +250,7 @@ def build_supplement(
             served_pages=first,
             served_built_for=_iso_date(manifest.get("built_for")),
             statement_served=had_statement,
+            new_exhibits=[p.exhibit for p in parts if p.exhibit and p.exhibit not in served_refs.values()],
             served_file=chain[-1].get("file_sha256", "") if chain[-1].get("kind") == "bundle" else "",
             entries=[{"part": p, "what": what[p.key]} for p in parts],
             gone=gone,
