@@ -23,6 +23,7 @@ __all__ = [
     "long_date",
     "day_date",
     "short_date",
+    "month_year",
     "date_time",
     "number",
     "decimal",
@@ -83,6 +84,11 @@ def short_date(value: dt.date | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {value:%b %Y}"
+
+
+def month_year(value: dt.date) -> str:
+    """February 2025 (a month in a list of dates)."""
+    return f"{value:%B %Y}"
 
 
 def date_time(value: dt.datetime | None) -> str:

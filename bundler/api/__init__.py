@@ -24,7 +24,7 @@ from __future__ import annotations
 from .. import figures
 from ..case.load import Limits
 from ..errors import BundleError, BundlerError, CaseFolderError, Problem, UsageError
-from .bundles import build, verify
+from .bundles import build, build_packs, statement, verify
 from .cases import json_schemas, limits, stats, validate, write_schemas
 from .checks import case_folders, check, check_many, known_profiles, load_profile, rules_catalogue, summary_row
 from .imports import add_documents, ctf_pupils, import_ctf, import_marks
@@ -71,8 +71,8 @@ __all__ = [
     "rules_catalogue", "known_profiles", "load_profile", "report", "code_tables", "days_lost_table",
     "minutes_late_table", "markdown_html", "reference", "clear_caches", "list_templates", "get_template",
     "template_source", "template_partials", "render_letter", "write_letters", "letter_docx", "letter_pdf",
-    "letter_html", "new_case", "ctf_pupils", "import_ctf", "import_marks", "add_documents", "build", "verify",
-    "print_stats", "print_check", "print_summary", "print_rules", "print_templates", "progress", "status",
-    "template_blanks", "print_template", "steps", "BUILD_STEPS", "REPORT_FORMATS",
+    "letter_html", "new_case", "ctf_pupils", "import_ctf", "import_marks", "add_documents", "build", "build_packs",
+    "statement", "verify", "print_stats", "print_check", "print_summary", "print_rules", "print_templates",
+    "progress", "status", "template_blanks", "print_template", "steps", "BUILD_STEPS", "REPORT_FORMATS",
 ]
 # fmt: on

@@ -150,13 +150,14 @@ def _place_all(
     return placed
 
 
-def _link(out: pikepdf.Pdf, placed: list[_Placed]) -> None:
+def _link(out: pikepdf.Pdf, placed: list[_Placed], first: int = 0) -> None:
     """Links on the bundle's pages: the bundle's own cross-references, links within a
-    document (now to the bundle page that shows the target), and https: links."""
-    where = {(id(p.source), p.index): number for number, p in enumerate(placed)}
+    document (now to the bundle page that shows the target), and https: links.
+    ``placed`` are the pages from ``first`` on (a supplement's follow the served pages)."""
+    where = {(id(p.source), p.index): first + number for number, p in enumerate(placed)}
     documents = {p.part.doc.path: p.part.first_page - 1 for p in placed if p.part.doc is not None}
     pages = [page.obj for page in out.pages]
-    for number, p in enumerate(placed):
+    for number, p in enumerate(placed, first):
         annots = []
         for link in p.links:
             rect = transform_rect(p.matrix, link.rect)
@@ -191,10 +192,10 @@ def _link(out: pikepdf.Pdf, placed: list[_Placed]) -> None:
             pages[number].Annots = Array(annots)
 
 
-def _stamp(out: pikepdf.Pdf, placed: list[_Placed], total: int, draft: bool) -> None:
+def _stamp(out: pikepdf.Pdf, placed: list[_Placed], total: int, draft: bool, first: int = 0) -> None:
     stamper = Stamper(out)
     previous: Part | None = None
-    for number, (page, p) in enumerate(zip(out.pages, placed), 1):
+    for number, (page, p) in enumerate(zip(list(out.pages)[first:], placed), first + 1):
         left = p.part.tab
         if p.part is not previous and p.part.exhibit:
             left += f"  Exhibit {p.part.exhibit}"

@@ -20,11 +20,13 @@ from ..errors import BundleError
 from ..output import atomic_write_bytes, atomic_write_with
 from ..present.service import service_words
 from .assemble import Assembly, assemble
+from .court import CourtFile, CourtOptions
 from .evidence import attendance_part
 from .generated import front_matter_jobs
 from .ocr import OcrSettings, tesseract_version, untexted_pages
 from .parts import document_part
 from .plan import DOCUMENT_SECTIONS, BuildResult, Generated, Section, assign_pages, batches
+from .portal import size_warning
 from .render import WARN_PAGES, BatchJob, Renderer, RenderJob, default_cache_dir
 from .sign import load_signer, sign_bytes
 from .sources import prefetch_office
@@ -45,6 +47,10 @@ def build_bundle(
     sign_password: bytes | None = None,
     ocr: bool = True,
     overwrite: bool = True,
+    parent: str | None = None,
+    statement: bool | None = None,
+    witness: str | None = None,
+    supplement_to: Path | None = None,
 ) -> BuildResult:
     """Build the referral bundle PDF for a case folder, written atomically to ``output``.
 
@@ -53,8 +59,19 @@ def build_bundle(
     with that PKCS#12 key (``sign_password`` unlocks it); ``ocr=False`` recognises no
     text on scans (the cover and the warnings then say how many pages cannot be searched);
     ``overwrite=False`` refuses to replace a file already at ``output`` (the CLI's default:
-    a bundle that was served is evidence of what was served).
+    a bundle that was served is evidence of what was served). ``parent`` builds the pack
+    served on that parent; ``statement`` puts the witness statement (of ``witness``, else
+    the attendance lead) in or leaves it out (default: prosecution routes have it);
+    ``supplement_to`` adds to a served bundle instead (``supplement``).
     """
+    if supplement_to is not None:
+        from .supplement import build_supplement
+
+        return build_supplement(
+            folder, output, supplement_to, draft=draft, profile=profile, limits=limits, progress=progress,
+            cache_dir=cache_dir, strict_sources=strict_sources, statement=statement, witness=witness, parent=parent,
+            ocr=ocr, overwrite=overwrite,
+        )  # fmt: skip
     limits = limits or Limits()
     note = progress or _quiet
     root = Path(folder)
@@ -71,7 +88,7 @@ def build_bundle(
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
     with Renderer(cache, workers) as renderer:
         note("preparing documents")
-        generated = plan_sections(case, result, limits, cache)
+        generated = plan_sections(case, result, limits, cache, CourtOptions(parent, statement, witness))
         render_parts(renderer, case, result, generated, draft, note)
         reading = OcrSettings(enabled=ocr and tesseract_version() is not None, cache_dir=cache)
         if not reading.enabled:
@@ -94,6 +111,8 @@ def build_bundle(
             strict_sources=strict_sources,
             ocr=reading,
         )
+    generated.court.annotate(assembly, generated, draft)
+    warnings.extend(generated.court.warnings())
     for report in assembly.reports:
         warnings.extend(report.lines())
     warnings.extend(assembly.warnings)
@@ -108,7 +127,9 @@ def build_bundle(
         note("signing")
         # signed before anything is written: a failed signature leaves no unsigned bundle behind
         atomic_write_bytes(out, sign_bytes(buffer.getvalue(), signer, str(out)))
-    return BuildResult(out, total, result.ready, draft, warnings, assembly.manifest)
+    size = out.stat().st_size
+    warnings.extend(filter(None, [size_warning(size)]))
+    return BuildResult(out, total, result.ready, draft, warnings, assembly.manifest, size)
 
 
 def save(pdf: Any, fh: Any) -> None:
@@ -148,23 +169,33 @@ def checked_case(root: Path, limits: Limits, profile: str | None, draft: bool) -
     return case, result
 
 
-def plan_sections(case: CaseFolder, result: CheckResult, limits: Limits, cache_dir: Path | None = None) -> Generated:
+def plan_sections(
+    case: CaseFolder,
+    result: CheckResult,
+    limits: Limits,
+    cache_dir: Path | None = None,
+    options: CourtOptions | None = None,
+) -> Generated:
     """Every section of the bundle with its parts (documents read and office documents
     converted, nothing rendered yet)."""
-    office = [(case.root / d.path, d.path) for d in case.documents if d.kind == "office"]
+    court = CourtFile.plan(case, result, limits, options or CourtOptions())
+    office = [(case.root / d.path, d.path) for d in court.documents if d.kind == "office"]
     if len(office) > 1:
         prefetch_office(office, limits, cache_dir, os.cpu_count() or 1)
     doc_sections: list[Section] = []
     for letter, title, types in DOCUMENT_SECTIONS:
         parts = [
-            document_part(doc, case, letter, limits, cache_dir) for doc in case.documents if doc.meta.type in types
+            document_part(doc, case, letter, limits, cache_dir) for doc in court.documents if doc.meta.type in types
         ]
         for part in parts:
             if part.doc is not None:
                 part.addressee = service_words(part.doc.meta, case.case)
         if parts:
             doc_sections.append(Section(letter, title, parts))
-    return Generated.around(doc_sections, attendance_part(case, result))
+    generated = Generated.around(doc_sections, attendance_part(case, result), court.after_cover, court.after_index)
+    generated.court = court
+    court.finish(generated.sections)
+    return generated
 
 
 def render_parts(
@@ -199,10 +230,11 @@ def render_parts(
     doc_batches = batches(list(generated.sections[3:]))
     evidence = generated.attendance
     assert evidence.job is not None
+    court = [p for p in generated.sections[0].parts if p.job is not None]  # referral form, statement
     units: list[BatchJob | RenderJob] = [
         BatchJob(tuple(p.job for p in batch if p.job is not None)) for batch in doc_batches
     ]
-    units += [evidence.job, *first_layout]
+    units += [evidence.job, *(p.job for p in court if p.job is not None), *first_layout]
     note(f"rendering {sum(len(b) for b in doc_batches) + 1} parts")
     rendered = renderer.render(units)
     for batch, done in zip(doc_batches, rendered):
@@ -211,7 +243,10 @@ def render_parts(
             part.pdf, part.page_offset, part.pages, part.job = done.pdf, start, end - start, None
     done = rendered[len(doc_batches)]
     evidence.pdf, evidence.pages, evidence.job = done.pdf, done.pages, None
-    for part, done in zip(generated.parts, rendered[len(doc_batches) + 1 :]):
+    start = len(doc_batches) + 1
+    for part, done in zip(court, rendered[start:]):
+        part.pdf, part.pages, part.job = done.pdf, done.pages, None
+    for part, done in zip(generated.parts, rendered[start + len(court) :]):
         part.pages = done.pages
 
 

@@ -59,6 +59,7 @@ def front_matter_jobs(
     case: CaseFolder, result: CheckResult, generated: Generated, draft: bool, layout_only: bool = False
 ) -> list[RenderJob]:
     c = case.case
+    court = generated.court
     sections = generated.sections
     total = sum(p.total_pages for s in sections for p in s.parts)
     entries = []
@@ -102,11 +103,15 @@ def front_matter_jobs(
         draft=draft,
         unsearchable=generated.unsearchable,
         unsearchable_why=generated.unsearchable_why,
+        defendant=court.defendant if court else "",
     )
     jobs = [
         RenderJob(html, "cover", None, layout_only=layout_only),
         RenderJob(
-            render_page("index.html.j2", title="Index", sections=entries), "index", None, layout_only=layout_only
+            render_page("index.html.j2", title="Index", sections=entries, withheld=court.withheld if court else []),
+            "index",
+            None,
+            layout_only=layout_only,
         ),
     ]
     doc_pages = {p.doc.path: p.first_page for s in sections for p in s.parts if p.doc is not None}
@@ -125,6 +130,7 @@ def front_matter_jobs(
     )
     jobs.append(RenderJob(html, "checklist", None, layout_only=layout_only))
     doc_labels = {p.doc.path: p.tab for s in sections for p in s.parts if p.doc is not None}
+    doc_labels.update({w["path"]: "withheld" for w in (court.withheld if court else [])})
     html = render_page(
         "chronology.html.j2",
         title="Chronology",
@@ -132,4 +138,5 @@ def front_matter_jobs(
         rows=chronology_rows(case, doc_pages, doc_labels),
     )
     jobs.append(RenderJob(html, "chronology", None, layout_only=layout_only))
+    jobs += [p.relayout(layout_only) for p in generated.parts[4:] if p.relayout is not None]
     return jobs

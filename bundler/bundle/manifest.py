@@ -185,6 +185,7 @@ def verify_bundle(pdf_path: str | os.PathLike[str], case_folder: str | os.PathLi
         return Verification(False, [str(exc)])
     result = Verification(True, manifest=manifest)
     result.messages += _compare(base, manifest["page_sha256"], manifest["document_sha256"], manifest, "as saved")
+    _check_chain(base, manifest, result)
     _later_revisions(data, ends, base, manifest, label, result)
     if case_folder is not None:
         _against_case(Path(case_folder), base, manifest, result)
@@ -195,6 +196,50 @@ def verify_bundle(pdf_path: str | os.PathLike[str], case_folder: str | os.PathLi
         )
     result.ok = not result.messages
     return result
+
+
+def _check_chain(pdf: pikepdf.Pdf, manifest: dict[str, Any], result: Verification) -> None:
+    """A supplementary bundle: the served bundle's pages, then each supplement's, each as
+    its link of the manifest's chain recorded them (``supplement``)."""
+    chain = manifest.get("chain")
+    if chain is None:
+        return
+    links = chain if isinstance(chain, list) else []
+    recorded: list[Any] = []
+    for link in links:
+        digests = link.get("page_sha256") if isinstance(link, dict) else None
+        if not isinstance(digests, list) or not isinstance(link.get("first_page"), int):
+            result.messages.append("the manifest's chain of served bundle and supplements is damaged")
+            return
+        recorded += digests
+    if not links or recorded != manifest["page_sha256"]:
+        result.messages.append(
+            "the manifest's record of the served bundle and its supplements does not match its own page digests"
+        )
+        return
+    from .digest import Digester
+
+    digester = Digester(pdf, _OWN_FILES)
+    for link in links:
+        first = link["first_page"]
+        name = (
+            f"supplement {link.get('number')} of {link.get('date')}"
+            if link.get("kind") == "supplement"
+            else "the bundle as served"
+        )
+        changed = [
+            first + i
+            for i, digest in enumerate(link["page_sha256"])
+            if first + i <= len(pdf.pages) and digester.page(first + i - 1) != digest
+        ]
+        last = first + len(link["page_sha256"]) - 1
+        if changed:
+            result.messages.append(
+                f"{name} (pages {first}-{last}) has changed: page(s) {', '.join(map(str, changed))} differ from "
+                "what was served"
+            )
+        else:
+            result.notes.append(f"{name}: pages {first}-{last} intact")
 
 
 def _later_revisions(
@@ -258,12 +303,19 @@ def _against_case(folder: Path, base: pikepdf.Pdf, manifest: dict[str, Any], res
     result.messages += changes
     if changes:
         return
+    if manifest.get("chain"):
+        result.notes.append(
+            "a supplementary bundle holds the served bundle's pages, which the case folder alone cannot rebuild: "
+            "its input files were compared, and its pages checked against the chain above"
+        )
+        return
     if manifest.get("tool") != f"bundler {__version__}":
         result.notes.append(
             f"built by {manifest.get('tool')}; this is bundler {__version__}: the pages cannot be rebuilt to compare, only the input files"
         )
         return
     from .build import build_bundle
+    from .court import rebuild_options
     from .ocr import tesseract_version
 
     found = manifest.get("options")
@@ -278,7 +330,9 @@ def _against_case(folder: Path, base: pikepdf.Pdf, manifest: dict[str, Any], res
     profile = manifest.get("check", {}).get("profile") if isinstance(manifest.get("check"), dict) else None
     with tempfile.TemporaryDirectory(prefix="bundler-verify-") as tmp:
         rebuilt = Path(tmp) / "rebuilt.pdf"
-        build_bundle(folder, rebuilt, draft=bool(manifest.get("draft")), profile=profile, ocr=read)
+        build_bundle(
+            folder, rebuilt, draft=bool(manifest.get("draft")), profile=profile, ocr=read, **rebuild_options(manifest)
+        )
         with pikepdf.open(rebuilt) as fresh:
             from .digest import Digester
 

@@ -8,6 +8,7 @@ its parts, numbered from page 1 on the cover.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,6 +82,9 @@ class Part:
     scan: bool = False
     job: RenderJob | None = None  # HTML still to render (documents are rendered together)
     page_offset: int = 0  # where this part starts in ``pdf`` (a batch holds several parts)
+    #: a page bundler writes that prints page numbers (the exhibit list): gives its render
+    #: job from the numbering as it stands, each time the front matter is laid out
+    relayout: Callable[[bool], RenderJob] | None = None
 
     @property
     def last_page(self) -> int:
@@ -99,6 +103,14 @@ class BuildResult:
     draft: bool
     warnings: list[str]
     manifest: dict[str, Any]
+    size: int = 0  # bytes written
+
+    @property
+    def size_text(self) -> str:
+        """The size as the courts' limits are written ('0.28 MB')."""
+        from .portal import size_text
+
+        return size_text(self.size)
 
 
 @dataclass
@@ -148,19 +160,29 @@ class Generated:
     #: pages of scans left without recognised text, and why (the cover says so)
     unsearchable: int = 0
     unsearchable_why: str = ""
+    #: the court file (``court.CourtFile``): referral form, statement, exhibits, pack
+    court: Any = None
 
     @property
     def parts(self) -> list[Part]:
-        return [self.cover, self.index, self.checklist, self.chronology]
+        """The pages laid out again until their page counts settle (they print page numbers)."""
+        relaid = [p for p in self.sections[0].parts if p.relayout is not None]
+        return [self.cover, self.index, self.checklist, self.chronology, *relaid]
 
     @classmethod
-    def around(cls, doc_sections: list[Section], attendance_part: Part) -> Generated:
+    def around(
+        cls,
+        doc_sections: list[Section],
+        attendance_part: Part,
+        after_cover: Sequence[Part] = (),
+        after_index: Sequence[Part] = (),
+    ) -> Generated:
         cover = Part(key="cover", section="A", title="Cover")
         index = Part(key="index", section="A", title="Index")
         checklist = Part(key="checklist", section="A", title="Section 444 checklist")
         chronology = Part(key="chronology", section="C", title="Chronology")
         sections = [
-            Section("A", "Referral", [cover, index, checklist]),
+            Section("A", "Referral", [cover, *after_cover, index, *after_index, checklist]),
             Section("B", "Attendance evidence", [attendance_part]),
             Section("C", "Chronology", [chronology]),
             *doc_sections,

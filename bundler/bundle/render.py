@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlparse
 
 from ..errors import BundleError
 from ..present.jinja import assets_dir
+from . import images
 
 
 def css_url() -> str:
@@ -55,6 +56,9 @@ def _fetcher_class() -> Any:
                 if len(url) > self.max_bytes * 2:
                     self.refused.append(url[:60] + "...")
                     raise Refused(f"embedded data too large: {url[:60]}...")
+                fitted = images.fit_data_url(url)  # at most 300 dpi
+                if fitted is not None:
+                    return URLFetcherResponse(url, fitted[0], {"Content-Type": fitted[1]})
                 return super().fetch(url, headers)
             if scheme == "file":
                 path = Path(unquote(urlparse(url).path)).resolve()
@@ -62,7 +66,8 @@ def _fetcher_class() -> Any:
                     if path.stat().st_size > self.max_bytes:
                         self.refused.append(url)
                         raise Refused(f"file too large: {url}")
-                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _content_type(path)})
+                    body, kind = images.fit(path.read_bytes(), _content_type(path))  # at most 300 dpi
+                    return URLFetcherResponse(url, body, {"Content-Type": kind})
             self.refused.append(url)
             raise Refused(f"refused to fetch {url}: only files inside the case folder may be used")
 
@@ -112,6 +117,7 @@ class RenderJob:
             version("weasyprint"),
             version("pydyf"),
             _stylesheet_digest(),
+            images.POLICY,
             str(self.case_root),
             str(self.layout_only),
             *self.deps,

@@ -1,6 +1,6 @@
 """The command line: parse arguments, call ``bundler.api``, print.
 
-One module per command group (``case``, ``check``, ``bundle``, ``letters``, ``imports``); the shared
+One module per command group (``case``, ``check``, ``bundle``, ``court``, ``letters``, ``imports``); the shared
 options and the table of output formats are in ``options``. The CLI imports nothing of
 bundler but ``api`` and ``errors``, and ``api`` imports heavy modules (WeasyPrint, rich)
 only inside the functions that need them, so ``bundler --help`` is instant. Exit codes:
@@ -13,7 +13,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import bundle, case, check, imports, letters
+from . import bundle, case, check, court, imports, letters
 from .options import Group
 
 
@@ -23,7 +23,7 @@ def main() -> None:
     """Build court-ready Section 444 attendance referral bundles from a case folder."""
 
 
-for module in (case, check, bundle, letters, imports):
+for module in (case, check, bundle, court, letters, imports):
     for command in module.COMMANDS:
         main.add_command(command)
 

@@ -43,6 +43,24 @@ from .options import EXIT_INVALID, EXIT_OK, limit_options
     help="Sign the finished bundle with this PKCS#12 (.p12/.pfx) key; the password is asked for, "
     "or read from BUNDLER_SIGN_PASSWORD.",
 )
+@click.option("--parent", default=None, help="Build the pack served on this parent (a parent id) as defendant.")
+@click.option(
+    "--all-parents",
+    is_flag=True,
+    help="One pack per parent proceeded against, into the folder -o names (default out/), as CASE-PARENT.pdf.",
+)
+@click.option(
+    "--supplement-to",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Add what is new since this served bundle after its last page, keeping its pages exactly.",
+)
+@click.option(
+    "--statement/--no-statement",
+    default=None,
+    help="Put the witness statement and exhibit list in section A, or leave them out (default: prosecution routes).",
+)
+@click.option("--witness", default=None, help="Whose statement (default: the school's attendance lead).")
 @limit_options
 def build(
     case_folder: Path,
@@ -53,30 +71,43 @@ def build(
     strict_sources: bool,
     no_ocr: bool,
     sign_key: Path | None,
+    parent: str | None,
+    all_parents: bool,
+    supplement_to: Path | None,
+    statement: bool | None,
+    witness: str | None,
     limits: Any,
 ) -> None:
     """Build the referral bundle PDF. Refuses a case that is not ready unless --draft."""
-    out = output or Path("out") / f"{case_folder.resolve().name}{'-draft' if draft else ''}.pdf"
+    if all_parents and (parent or supplement_to or sign_key):
+        raise click.UsageError("--all-parents cannot be combined with --parent, --supplement-to or --sign")
+    name = case_folder.resolve().name + (f"-{parent}" if parent else "") + ("-supplement" if supplement_to else "")
+    out = output or (Path("out") if all_parents else Path("out") / f"{name}{'-draft' if draft else ''}.pdf")
     password = _sign_password(sign_key) if sign_key else None
+    options = {"draft": draft, "profile": profile, "limits": limits, "strict_sources": strict_sources}
+    options |= {"statement": statement, "witness": witness, "ocr": not no_ocr, "overwrite": force}
     with api.steps(f"Building {out.name}", api.BUILD_STEPS) as report:
-        result = api.build(
-            case_folder,
-            out,
-            draft=draft,
-            profile=profile,
-            limits=limits,
-            progress=report,
-            strict_sources=strict_sources,
-            sign=sign_key,
-            sign_password=password,
-            ocr=not no_ocr,
-            overwrite=force,
-        )
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    state = "DRAFT (not ready)" if result.draft and not result.ready else ("draft" if result.draft else "ready")
-    signed = ", signed" if sign_key else ""
-    click.echo(f"{result.output}: {result.pages} pages, {state}{signed}")
+        if all_parents:
+            results = api.build_packs(case_folder, out, progress=report, **options)
+        else:
+            results = [
+                api.build(
+                    case_folder,
+                    out,
+                    progress=report,
+                    sign=sign_key,
+                    sign_password=password,
+                    parent=parent,
+                    supplement_to=supplement_to,
+                    **options,
+                )  # fmt: skip
+            ]
+    for result in results:
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        state = "DRAFT (not ready)" if result.draft and not result.ready else ("draft" if result.draft else "ready")
+        signed = ", signed" if sign_key else ""
+        click.echo(f"{result.output}: {result.pages} pages, {result.size_text}, {state}{signed}")
 
 
 def _sign_password(key: Path) -> bytes | None:

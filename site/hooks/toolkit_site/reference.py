@@ -268,6 +268,7 @@ class ReferencePages:
         for src, dest, fallback in (
             ("docs/case-format.md", "reference/case-format.md", "# The case folder"),
             ("docs/extensions.md", "reference/extensions.md", "# What bundler accepts beyond the case format"),
+            ("docs/court-file.md", "reference/court-file.md", "# The court file"),
         ):
             path = self.root / src
             if path.is_file():
