@@ -101,7 +101,14 @@ def checked_case(root: Path, limits: Limits, profile: str | None, draft: bool) -
     is not ready unless ``draft``."""
     validation = validate_folder(root, limits)
     if validation.case is None:
-        raise BundleError(f"{root}: the case is invalid ({len(validation.problems)} problems); run bundler validate")
+        problems = validation.problems
+        shown = "".join(f"\n  {p}" for p in problems[:5]) + (
+            f"\n  ... and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        raise BundleError(
+            f"{root}: the case is invalid ({len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+            f"bundler validate lists them all):{shown}"
+        )
     case = validation.case
     result = check_case(case, load_profile(profile or case.case.referral.profile))
     if not result.ready and not draft:

@@ -416,6 +416,15 @@ def _read_documents(folder: Path, reader: _Folder, raw: RawCase, limits: Limits)
                     )
                 )
                 continue
+        if kind == "pdf":
+            # opened as the bundle opens it, so what validates is what build can show
+            from .pdfs import SourceError, open_pdf
+
+            try:
+                open_pdf(data, rel, max_pages=limits.max_pages, max_pixels=limits.max_pixels).close()
+            except SourceError as exc:
+                raw.problems.append(Problem(rel, None, "", str(exc).removeprefix(f"{rel}: ")))
+                continue
         text = reader.read_text(sidecar)
         meta = parse_yaml(text, reader.rel(sidecar), raw.problems) if text is not None else None
         raw.documents.append(RawDocument(path=rel, kind=kind, meta=meta))
