@@ -57,17 +57,24 @@ __all__ = [
 
 
 def limits(
-    max_file_mb: float | None = None, *, max_pages: int | None = None, max_megapixels: float | None = None
+    max_file_mb: float | None = None,
+    *,
+    max_pages: int | None = None,
+    max_megapixels: float | None = None,
+    max_seconds: float | None = None,
 ) -> Limits:
-    """Size limits for a case folder; each argument raises (or lowers) one limit:
-    the per-file size, pages of one PDF, pixels of one image.
+    """Limits for a case folder; each argument raises (or lowers) one limit: the
+    per-file size, pages of one PDF, pixels of one image, seconds to open, convert or
+    render one document.
 
     >>> api.limits(80).max_attachment_bytes
     83886080
     >>> api.limits(max_megapixels=2.5).max_pixels
     2500000
+    >>> api.limits(max_seconds=300).max_seconds
+    300.0
     """
-    changes: dict[str, int] = {}
+    changes: dict[str, Any] = {}
     if max_file_mb is not None:
         size = int(max_file_mb * 1024 * 1024)
         changes.update(max_text_bytes=size, max_attachment_bytes=size)
@@ -75,6 +82,8 @@ def limits(
         changes["max_pages"] = max_pages
     if max_megapixels is not None:
         changes["max_pixels"] = int(max_megapixels * 1_000_000)
+    if max_seconds is not None:
+        changes["max_seconds"] = float(max_seconds)
     return dataclasses.replace(Limits(), **changes)
 
 

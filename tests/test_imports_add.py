@@ -171,7 +171,9 @@ def test_nothing_is_overwritten_and_one_refusal_writes_nothing(folder, tmp_path)
 
 def test_missing_fields_are_asked_for_with_the_allowed_values(folder, tmp_path):
     scan = tmp_path / "meeting-notes.pdf"
-    scan.write_bytes((FIXTURES / "email-to-p1.eml").read_bytes())  # content is not read for a PDF here
+    import pdf_fixtures
+
+    scan.write_bytes(pdf_fixtures.corners())  # a real PDF: validate opens every PDF document
     asked = []
     answers = {
         "type": "meeting",

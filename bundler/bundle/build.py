@@ -53,9 +53,9 @@ def build_bundle(
     refuse_output_inside(root, out)
     case, result = checked_case(root, limits, profile, draft)
     signer = load_signer(sign, sign_password) if sign is not None else None
-    warnings: list[str] = []
+    warnings: list[str] = [str(note) for note in case.notes]  # hidden files, ignored clutter
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
-    with Renderer(cache, workers) as renderer:
+    with Renderer(cache, workers, limits.max_seconds) as renderer:
         note("preparing documents")
         generated = plan_sections(case, result, limits)
         render_parts(renderer, case, result, generated, draft, note)

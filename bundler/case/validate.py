@@ -77,7 +77,9 @@ class CaseFolder:
     events: list[Event]
     documents: list[CaseDocument[AnyDocument]]
     register: list[RegisterEntry]
-    files: list[SourceFile] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)  # the bundle's inputs
+    ignored: list[SourceFile] = field(default_factory=list)  # clutter left in documents/, never read
+    notes: list[Problem] = field(default_factory=list)  # what the user should know (hidden files ...)
 
     @property
     def as_of(self) -> dt.date:
@@ -89,6 +91,7 @@ class ValidationResult:
     folder: Path
     case: CaseFolder | None
     problems: list[Problem]
+    notes: list[Problem] = field(default_factory=list)  # not problems: hidden files, ignored clutter
 
     @property
     def valid(self) -> bool:
@@ -112,14 +115,16 @@ def validate_raw(raw: RawCase) -> ValidationResult:
     problems.extend(_unique_exhibits(documents))
 
     problems = sorted(set(problems), key=_problem_order)
+    notes = sorted(raw.notes, key=_problem_order)
     if problems or case is None:
-        return ValidationResult(raw.root, None, problems)
+        return ValidationResult(raw.root, None, problems, notes)
     documents.sort(key=lambda d: (d.meta.date, d.path))
     register.sort(key=lambda r: (r.date, r.session))
     return ValidationResult(
         raw.root,
-        CaseFolder(raw.root, case, events, documents, register, raw.files),
+        CaseFolder(raw.root, case, events, documents, register, raw.files, raw.ignored, notes),
         [],
+        notes,
     )
 
 

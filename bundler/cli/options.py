@@ -34,16 +34,20 @@ max_file_option = click.option(
 
 
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--max-file-mb``, ``--max-pages`` and ``--max-megapixels``, given to the command as
-    one ``limits`` argument (``api.limits``)."""
+    """``--max-file-mb``, ``--max-pages``, ``--max-megapixels`` and ``--max-seconds``, given
+    to the command as one ``limits`` argument (``api.limits``)."""
 
     @functools.wraps(command)
     def with_limits(
-        *args: Any, max_file_mb: float | None, max_pages: int | None, max_megapixels: float | None, **kwargs: Any
+        *args: Any,
+        max_file_mb: float | None,
+        max_pages: int | None,
+        max_megapixels: float | None,
+        max_seconds: float | None,
+        **kwargs: Any,
     ) -> Any:
-        return command(
-            *args, limits=api.limits(max_file_mb, max_pages=max_pages, max_megapixels=max_megapixels), **kwargs
-        )
+        limits = api.limits(max_file_mb, max_pages=max_pages, max_megapixels=max_megapixels, max_seconds=max_seconds)
+        return command(*args, limits=limits, **kwargs)
 
     options = [
         max_file_option,
@@ -58,6 +62,12 @@ def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.FloatRange(min=0.001),
             default=None,
             help="Largest image accepted, in millions of pixels (default 100).",
+        ),
+        click.option(
+            "--max-seconds",
+            type=click.FloatRange(min=0.1),
+            default=None,
+            help="Longest time one document may take to open, convert or render (default 120).",
         ),
     ]
     for option in reversed(options):
