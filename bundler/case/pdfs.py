@@ -14,6 +14,7 @@ disagree. ``inspect_pdf`` gives the same verdict as problems, for PDFs found els
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,8 @@ def open_pdf(data: bytes, label: str, *, max_pages: int, max_pixels: int) -> pik
 
 
 def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
+    """qpdf's message, first line, without the name of the in-memory stream it read."""
+    text = re.sub(r"(stream )?<_io\.BytesIO object at 0x[0-9a-f]+>:?\s*", "", str(exc).strip())
     return (text.splitlines()[0] if text else type(exc).__name__)[:160]
 
 
