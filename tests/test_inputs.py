@@ -171,6 +171,16 @@ def test_every_file_a_document_uses_is_an_input_so_verify_sees_it_change(case: C
     assert _manifest(again)["page_sha256"][page] != manifest["page_sha256"][page]
 
 
+@pytest.mark.slow
+def test_an_image_a_document_names_that_is_not_there_is_named(case: CaseBuilder, tmp_path: Path) -> None:
+    case.add_doc(
+        "zz-logo.md", {"type": "other", "title": "With logo", "date": D("2025-01-06")}, "![logo](.assets/logo.png)"
+    )
+    built = run("build", case.write(), "-o", tmp_path / "bundle.pdf")
+    assert built.exit_code == 2
+    assert "error: documents/zz-logo.md: cannot show .assets/logo.png: there is no such file" in built.output
+
+
 # ----------------------------------------------------------------------- names
 
 

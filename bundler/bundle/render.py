@@ -68,6 +68,10 @@ def _fetcher_class() -> Any:
                         self.refused.append(url)
                         raise Refused(f"file too large: {url}")
                     return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _content_type(path)})
+                if inside and not path.exists():
+                    self.refused.append(url)
+                    shown = next((path.relative_to(r).as_posix() for r in self.roots if path.is_relative_to(r)), path)
+                    raise Refused(f"cannot show {shown}: there is no such file beside the document")
             self.refused.append(url)
             raise Refused(f"refused to fetch {url}: only files inside the case folder may be used")
 
