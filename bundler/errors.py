@@ -6,7 +6,35 @@ full and every problem is reported in one run.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+#: characters that change the direction text is shown in (a name can be made to read
+#: "report.pdf" while it is "fdp.troper"), and the invisible marks of the same family
+DIRECTION_CHARS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C))
+
+
+def _bad(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cc" or ch in DIRECTION_CHARS
+
+
+def printable(text: str) -> str:
+    """``text`` with every control and direction character written as an escape
+    (``\\n``, ``\\x1b``, ``\\u202e``), so that it shows on one line as what it is: a
+    file name or a value from a case can never forge a line of a report."""
+    if not any(_bad(ch) for ch in text):
+        return text
+    out = []
+    for ch in text:
+        if not _bad(ch):
+            out.append(ch)
+        elif ch in "\n\r\t":
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch])
+        elif ord(ch) < 0x100:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)
 
 
 class BundlerError(Exception):
@@ -44,7 +72,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        return printable(f"{where}:{field} {self.message}")
 
     def as_dict(self) -> dict[str, object]:
         return {

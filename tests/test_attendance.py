@@ -373,6 +373,14 @@ def test_threshold_settings_come_from_the_caller() -> None:
     assert {m.code for m in second.sessions} == {"G"}
 
 
+def test_no_window_when_counting_starts_after_the_end() -> None:
+    """A referral made before the framework starts counting: no session counts (a case
+    dated 1 Aug 2024 crashed the build here)."""
+    marks = autumn_2024()
+    assert threshold_windows(marks, start=date(2024, 8, 19), end=date(2024, 8, 1)) == []
+    assert len(threshold_windows(marks, start=date(2024, 8, 19), end=date(2024, 12, 20))) == 1
+
+
 def test_windows_holding_a_subset_of_another_windows_sessions_are_dropped() -> None:
     # Threshold 5 in 10 school weeks: windows start w/c 2 Sep (5 N), w/c 9 Sep
     # (the same 5 N) and w/c 16 Sep (5 N + 5 G). The first two hold a subset

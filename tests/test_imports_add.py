@@ -171,11 +171,9 @@ def test_nothing_is_overwritten_and_one_refusal_writes_nothing(folder, tmp_path)
 
 def test_missing_fields_are_asked_for_with_the_allowed_values(folder, tmp_path):
     scan = tmp_path / "meeting-notes.pdf"
-    import pikepdf
+    import pdf_fixtures
 
-    blank = pikepdf.new()
-    blank.add_blank_page()
-    blank.save(scan)  # a PDF's sidecar cannot be proposed from its content: every field is asked for
+    scan.write_bytes(pdf_fixtures.corners())  # a real PDF: validate opens every PDF document
     asked = []
     answers = {
         "type": "meeting",

@@ -17,16 +17,18 @@ def limits(
     *,
     max_pages: int | None = None,
     max_megapixels: float | None = None,
-    office_timeout: float | None = None,
+    max_seconds: float | None = None,
 ) -> Limits:
-    """Size limits for a case folder; each argument raises (or lowers) one limit:
-    the per-file size, pages of one PDF, pixels of one image, seconds to convert one
-    office document.
+    """Limits for a case folder; each argument raises (or lowers) one limit: the
+    per-file size, pages of one PDF, pixels of one image, seconds to open, convert or
+    render one document (office conversion included).
 
     >>> api.limits(80).max_attachment_bytes
     83886080
     >>> api.limits(max_megapixels=2.5).max_pixels
     2500000
+    >>> api.limits(max_seconds=300).office_timeout_s
+    300.0
     """
     changes: dict[str, Any] = {}
     if max_file_mb is not None:
@@ -36,8 +38,8 @@ def limits(
         changes["max_pages"] = max_pages
     if max_megapixels is not None:
         changes["max_pixels"] = changes["max_image_pixels"] = int(max_megapixels * 1_000_000)
-    if office_timeout is not None:
-        changes["office_timeout_s"] = office_timeout
+    if max_seconds is not None:
+        changes["max_seconds"] = changes["office_timeout_s"] = float(max_seconds)
     return dataclasses.replace(Limits(), **changes)
 
 

@@ -22,6 +22,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from .. import __version__, figures
+from ..case.deadline import time_limit
 from ..case.pdfs import open_pdf
 from ..case.validate import CaseFolder
 from ..checklist import CheckResult
@@ -128,8 +129,11 @@ def _place_all(
         for part in section.parts:
             for piece in [part, *part.attachments]:
                 if piece.source:
-                    source = open_pdf(piece.pdf, piece.key, max_pages=limits.max_pages, max_pixels=limits.max_pixels)
-                    report = prepare_source(source, piece.key, strict=strict)
+                    with time_limit(limits.max_seconds, piece.key, "preparing it"):
+                        source = open_pdf(
+                            piece.pdf, piece.key, max_pages=limits.max_pages, max_pixels=limits.max_pixels
+                        )
+                        report = prepare_source(source, piece.key, strict=strict)
                     reports.append(report)
                 else:
                     cached = rendered.get(id(piece.pdf))
@@ -319,6 +323,8 @@ def _manifest(
         "draft": draft,
         "pages": total,
         "inputs": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in case.files],
+        # clutter an operating system left in documents/ (.DS_Store, Thumbs.db): never read
+        "ignored": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in case.ignored],
         "documents": documents,
         "check": {
             "ready": result.ready,

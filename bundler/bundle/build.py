@@ -84,9 +84,9 @@ def build_bundle(
         )
     case, result = checked_case(root, limits, profile, draft)
     signer = load_signer(sign, sign_password) if sign is not None else None
-    warnings: list[str] = []
+    warnings: list[str] = [str(note) for note in case.notes]  # hidden files, ignored clutter
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
-    with Renderer(cache, workers) as renderer:
+    with Renderer(cache, workers, limits.max_seconds) as renderer:
         note("preparing documents")
         generated = plan_sections(case, result, limits, cache, CourtOptions(parent, statement, witness))
         render_parts(renderer, case, result, generated, draft, note)
@@ -155,10 +155,13 @@ def checked_case(root: Path, limits: Limits, profile: str | None, draft: bool) -
     is not ready unless ``draft``."""
     validation = validate_folder(root, limits)
     if validation.case is None:
-        shown = "; ".join(str(problem) for problem in validation.problems[:3])
-        more = len(validation.problems) - 3
+        problems = validation.problems
+        shown = "".join(f"\n  {p}" for p in problems[:5]) + (
+            f"\n  ... and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
         raise BundleError(
-            f"{root}: the case is invalid: {shown}" + (f" (and {more} more; run bundler validate)" if more > 0 else "")
+            f"{root}: the case is invalid ({len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+            f"bundler validate lists them all):{shown}"
         )
     case = validation.case
     result = check_case(case, load_profile(profile or case.case.referral.profile))

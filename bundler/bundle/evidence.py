@@ -143,7 +143,8 @@ def attendance_part(folder: CaseFolder, result: CheckResult) -> Part:
     first = register.marks[0].date if len(register) else as_of
     last = register.marks[-1].date if len(register) else as_of
     year_start = school_year_start(as_of)
-    period = result.offence_period or (max(year_start, first), last)
+    # a referral made in a later school year than the register reaches has no "year to date"
+    period = result.offence_period or (max(year_start, first) if year_start <= last else first, last)
     extract = Extract(first, last, period)
     windows = attendance.threshold_windows(
         register,
@@ -158,6 +159,8 @@ def attendance_part(folder: CaseFolder, result: CheckResult) -> Part:
         ("Offence period", *period),
         ("Whole register extract", first, last),
     ):
+        if start > end:
+            continue
         s = attendance.summarise(register, start=start, end=end)
         periods.append({"title": title, "start": start, "end": end, "s": s, "pct": _pct(s), "band": s.band})
     rows: dict[tuple[dt.date, str], RegisterEntry] = {(r.date, r.session): r for r in folder.register}

@@ -135,10 +135,12 @@ def form_context(folder: CaseFolder, result: CheckResult) -> dict[str, Any]:
     as_of = c.referral.date
     register = attendance.Register.from_marks(folder.register).between(None, as_of)
     last = register.marks[-1].date if len(register) else as_of
-    period = result.offence_period or (school_year_start(as_of), last)
+    # the school year the register reaches (a referral made in a later one has no marks in it)
+    year_start = school_year_start(last)
+    period = result.offence_period or (year_start, last)
     in_period = register.between(*period)
     s = attendance.summarise(in_period)
-    year = attendance.summarise(register, start=school_year_start(as_of), end=last)
+    year = attendance.summarise(register, start=year_start, end=last)
     unauthorised = [m for m, code in zip(in_period.marks, in_period.codes) if code.is_unauthorised]
     by_code = [(code, n) for code, n in s.by_code.items() if n and code in {"G", "N", "O", "U"}]
     notices = [d.meta for d in folder.documents if isinstance(d.meta, PenaltyNotice)]
@@ -172,7 +174,7 @@ def form_context(folder: CaseFolder, result: CheckResult) -> dict[str, Any]:
         "pct": figures.percent(s.attended, s.possible),
         "year": year,
         "year_pct": figures.percent(year.attended, year.possible),
-        "year_start": school_year_start(as_of),
+        "year_start": year_start,
         "last": last,
         "by_code": by_code,
         "months": _sessions_by_month(unauthorised),

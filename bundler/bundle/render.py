@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from ..case.deadline import time_limit
+from ..case.names import is_clutter
 from ..errors import BundleError
 from ..present.jinja import assets_dir
 from . import images
@@ -62,12 +64,19 @@ def _fetcher_class() -> Any:
                 return super().fetch(url, headers)
             if scheme == "file":
                 path = Path(unquote(urlparse(url).path)).resolve()
-                if any(path == root or root in path.parents for root in self.roots) and path.is_file():
+                inside = any(path == root or root in path.parents for root in self.roots)
+                # clutter (.DS_Store, Thumbs.db) is never read, so it is not among the
+                # bundle's recorded inputs: it may not be shown either
+                if inside and path.is_file() and not is_clutter(path.name):
                     if path.stat().st_size > self.max_bytes:
                         self.refused.append(url)
                         raise Refused(f"file too large: {url}")
                     body, kind = images.fit(path.read_bytes(), _content_type(path))  # at most 300 dpi
                     return URLFetcherResponse(url, body, {"Content-Type": kind})
+                if inside and not path.exists():
+                    self.refused.append(url)
+                    shown = next((path.relative_to(r).as_posix() for r in self.roots if path.is_relative_to(r)), path)
+                    raise Refused(f"cannot show {shown}: there is no such file beside the document")
             self.refused.append(url)
             raise Refused(f"refused to fetch {url}: only files inside the case folder may be used")
 
@@ -142,10 +151,11 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bundler" / "parts"
 
 
-def _render_job(job: RenderJob) -> RenderedPart:
-    return html_to_pdf(
-        job.html, label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only
-    )
+def _render_job(job: RenderJob, seconds: float | None = None) -> RenderedPart:
+    with time_limit(seconds, job.label, "rendering it"):
+        return html_to_pdf(
+            job.html, label=job.label, case_root=job.case_root, max_bytes=job.max_bytes, layout_only=job.layout_only
+        )
 
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
@@ -169,28 +179,33 @@ class BatchJob:
         return digest.hexdigest()
 
 
-def _render_batch(batch: BatchJob) -> RenderedPart:
+def _render_batch(batch: BatchJob, seconds: float | None = None) -> RenderedPart:
     first = batch.jobs[0]
     try:
-        htmls = [job.html for job in batch.jobs]
-        head = htmls[0][: htmls[0].index("<body")]
-        bodies = []
-        for i, html in enumerate(htmls):
-            match = _BODY.search(html)
-            if match is None:  # not one of ours: its content would be lost in the join
-                raise StopIteration
-            style = "" if i == 0 else ' style="break-before: page"'
-            bodies.append(f'<div class="bundler-part"{style}><a id="bundler-part-{i}"></a>{match.group(1)}</div>')
-        html = head + "<body>" + "".join(bodies) + "</body></html>"
-        document = _layout(html, label="batch", case_root=first.case_root, max_bytes=first.max_bytes)
-        starts = [
-            next(n for n, page in enumerate(document.pages) if f"bundler-part-{i}" in page.anchors)
-            for i in range(len(htmls))
-        ]
-        return RenderedPart(document.write_pdf(), len(document.pages), tuple(starts))
+        with time_limit(seconds and seconds * len(batch.jobs), "batch", "rendering it"):
+            return _render_together(batch, first)
     except (BundleError, StopIteration):
         # render one by one: the failing document is then named, or the batch was unusual
-        return _join([_render_job(job) for job in batch.jobs])
+        return _join([_render_job(job, seconds) for job in batch.jobs])
+
+
+def _render_together(batch: BatchJob, first: RenderJob) -> RenderedPart:
+    htmls = [job.html for job in batch.jobs]
+    head = htmls[0][: htmls[0].index("<body")]
+    bodies = []
+    for i, html in enumerate(htmls):
+        match = _BODY.search(html)
+        if match is None:  # not one of ours: its content would be lost in the join
+            raise StopIteration
+        style = "" if i == 0 else ' style="break-before: page"'
+        bodies.append(f'<div class="bundler-part"{style}><a id="bundler-part-{i}"></a>{match.group(1)}</div>')
+    html = head + "<body>" + "".join(bodies) + "</body></html>"
+    document = _layout(html, label="batch", case_root=first.case_root, max_bytes=first.max_bytes)
+    starts = [
+        next(n for n, page in enumerate(document.pages) if f"bundler-part-{i}" in page.anchors)
+        for i in range(len(htmls))
+    ]
+    return RenderedPart(document.write_pdf(), len(document.pages), tuple(starts))
 
 
 def _join(parts: list[RenderedPart]) -> RenderedPart:
@@ -212,8 +227,8 @@ def _join(parts: list[RenderedPart]) -> RenderedPart:
     return RenderedPart(buffer.getvalue(), page, tuple(starts))
 
 
-def _render_unit(unit: BatchJob | RenderJob) -> RenderedPart:
-    return _render_batch(unit) if isinstance(unit, BatchJob) else _render_job(unit)
+def _render_unit(unit: BatchJob | RenderJob, seconds: float | None = None) -> RenderedPart:
+    return _render_batch(unit, seconds) if isinstance(unit, BatchJob) else _render_job(unit, seconds)
 
 
 class Renderer:
@@ -226,9 +241,10 @@ class Renderer:
     #: below this many parts to render, worker start-up costs more than it saves
     min_parallel = 8
 
-    def __init__(self, cache_dir: Path | None = None, workers: int | None = None):
+    def __init__(self, cache_dir: Path | None = None, workers: int | None = None, max_seconds: float | None = None):
         self.cache_dir = cache_dir
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self.max_seconds = max_seconds  # for one document (a batch of n gets n times as long)
         self._pool: Any = None
 
     def __enter__(self) -> Renderer:
@@ -293,9 +309,10 @@ class Renderer:
                 # fonts are loaded once here, so the forked workers start warm
                 html_to_pdf("<p>bundler</p>", label="warm-up", case_root=None)
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-            rendered = list(self._pool.map(_render_unit, [jobs[i] for i in missing]))
+            work = functools.partial(_render_unit, seconds=self.max_seconds)
+            rendered = list(self._pool.map(work, [jobs[i] for i in missing]))
         else:
-            rendered = [_render_unit(jobs[i]) for i in missing]
+            rendered = [_render_unit(jobs[i], self.max_seconds) for i in missing]
         for i, part in zip(missing, rendered):
             self._store(keys[i], part)
             results[i] = part

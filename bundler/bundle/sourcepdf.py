@@ -8,14 +8,19 @@ converted to PDF); gives a ``pikepdf.Pdf`` ready to be placed into the bundle, a
 * opened (``bundler.case.pdfs.open_pdf``) with an empty password where it is encrypted
   that way, and refused, naming the file, where a password is needed or it is damaged;
 * optional content (layers) shown as the document's default view shows it: content in a
-  layer that is off by default is left out, so a hidden "staff note" stays hidden;
+  layer that is off by default is left out of the file (page content, forms, images,
+  annotations and what their appearances draw; groups, membership policies and
+  visibility expressions), so a hidden "staff note" stays hidden;
 * filled form fields drawn with their values, and every annotation with an appearance
-  flattened into the page as it is displayed;
+  flattened into the page as a viewer displays it (hidden and no-view ones stay unseen);
+  what a viewer would show that the page cannot (a sticky note's text, an annotation
+  with no appearance) is named, with its text, in the report;
 * nothing that can act survives: document and page JavaScript, open and additional
   actions, launch, submit-form, import-data and remote go-to actions, embedded files,
-  3D and rich media. Only links to a page of the same document and plain ``https:``
-  links stay (``links``); the report lists what was removed, and ``strict`` makes any
-  removal a refusal;
+  3D and rich media, including any tucked into a page's resources (which the bundle
+  copies with the page). Only links to a page of the same document and plain
+  ``https:`` links stay (``page_links``); the report lists what was removed, and
+  ``strict`` makes any removal, links included, a refusal.
 """
 
 from __future__ import annotations
@@ -93,6 +98,14 @@ def prepare_source(pdf: pikepdf.Pdf, label: str, *, strict: bool = False) -> Sou
         if "/AA" in page.obj:
             del page.obj["/AA"]
             report.removed.append("actions that run when a page opens or closes")
+    _scrub_resources(pdf, report)
+    if strict:
+        # links are kept or dropped as each page is placed (``page_links``); strict
+        # refuses a disallowed one here, before anything is placed
+        probe = SourceReport(label)
+        for index in range(len(pdf.pages)):
+            page_links(pdf, index, probe)
+        report.removed += probe.removed
     if strict and report.removed:
         raise BundleError(
             f"{label}: holds active content ({', '.join(dict.fromkeys(report.removed))}); "
@@ -144,6 +157,61 @@ def _embedded_names(tree: Any) -> list[str]:
     return out
 
 
+#: keys that make an object act or carry a file, wherever they are
+_ACTIVE_KEYS = {
+    "/AA": "actions on an object in the page's resources",
+    "/JS": "JavaScript",
+    "/OpenAction": "an action that runs when the file opens",
+    "/RichMediaContent": "rich media",
+    "/3DD": "a 3D model",
+}
+#: what resources never refer to: the page tree and the document itself
+_STRUCTURE = {"/Page", "/Pages", "/Catalog"}
+
+
+def _scrub_resources(pdf: pikepdf.Pdf, report: SourceReport) -> None:
+    """Empty anything in a page's resources (what the bundle copies with the page) that
+    could act or carry a file: actions, scripts, embedded files, media. A viewer never
+    runs them there, but nothing from a source that can act goes into the bundle, even
+    unreachable; references to the page tree or catalog are cut, so no copy of the
+    resources drags the rest of the file along."""
+    seen: set[tuple[int, int]] = set()
+    stack = [page.obj.get(key) for page in pdf.pages for key in ("/Resources", "/Group")]
+    while stack:
+        obj = stack.pop()
+        if not isinstance(obj, Dictionary | pikepdf.Stream | Array):
+            continue
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, Array):
+            stack += list(obj)
+            continue
+        if obj.get("/Type") == Name.EmbeddedFile and isinstance(obj, pikepdf.Stream):
+            obj.write(b"")
+            report.removed.append("an embedded file")
+        action = str(obj.get("/S", ""))
+        if action in _ACTIVE_ACTIONS or (action == "/URI" and "/URI" in obj):
+            report.removed.append(_ACTIVE_ACTIONS.get(action, "a link kept in the page's resources"))
+            for key in list(obj.keys()):
+                del obj[key]
+            continue
+        for key in list(obj.keys()):
+            value = obj[key]
+            if key in _ACTIVE_KEYS:
+                report.removed.append(_ACTIVE_KEYS[key])
+                del obj[key]
+            elif key == "/EF":
+                name = obj.get("/UF", obj.get("/F", ""))
+                report.removed.append(f"an embedded file '{name}'" if name else "an embedded file")
+                del obj[key]
+            elif isinstance(value, Dictionary) and value.get("/Type") in _STRUCTURE and key != "/Parent":
+                del obj[key]
+            elif key != "/Parent":
+                stack.append(value)
+
+
 # ----------------------------------------------------------------------- optional content
 
 
@@ -167,6 +235,9 @@ def _is_hidden(oc: Any, hidden: set[tuple[int, int]]) -> bool:
     if not isinstance(oc, Dictionary):
         return False
     if oc.get("/Type") == Name.OCMD:
+        expression = oc.get("/VE")
+        if isinstance(expression, Array) and len(expression):
+            return not _expression_visible(expression, hidden, 0)  # VE takes precedence over /P
         members = oc.get("/OCGs")
         groups = [members] if isinstance(members, Dictionary) else list(members or [])
         states = [g.objgen not in hidden for g in groups if isinstance(g, Dictionary)]
@@ -182,6 +253,21 @@ def _is_hidden(oc: Any, hidden: set[tuple[int, int]]) -> bool:
     return oc.objgen in hidden
 
 
+def _expression_visible(expression: Any, hidden: set[tuple[int, int]], depth: int) -> bool:
+    """A visibility expression: a group, or [/And|/Or|/Not operand ...]."""
+    if isinstance(expression, Dictionary):
+        return expression.objgen not in hidden
+    if not isinstance(expression, Array) or not len(expression) or depth > 32:
+        return True
+    operator = str(expression[0])
+    operands = [_expression_visible(e, hidden, depth + 1) for e in list(expression)[1:]]
+    if operator == "/Not":
+        return not operands[0] if operands else True
+    if operator == "/And":
+        return all(operands)
+    return any(operands) if operands else True
+
+
 def _flatten_optional_content(pdf: pikepdf.Pdf) -> int:
     """Leave out what is off in the default view; drop the layer markers. Returns how many
     marked sections, images, forms and annotations were left out."""
@@ -190,19 +276,43 @@ def _flatten_optional_content(pdf: pikepdf.Pdf) -> int:
     hidden, _ = _visibility(pdf)
     removed = 0
     done: set[tuple[int, int]] = set()
+    doomed: list[tuple[Any, str]] = []
     for page in pdf.pages:
-        removed += _filter_content(pdf, page.obj, hidden, done, is_page=True)
+        removed += _filter_content(pdf, page.obj, hidden, done, doomed, is_page=True)
         annots = page.obj.get("/Annots")
         if isinstance(annots, Array):
             keep = [a for a in annots if not _is_hidden(a.get("/OC"), hidden)]
             removed += len(annots) - len(keep)
             page.obj.Annots = Array(keep)
+            for annot in keep:
+                for appearance in _appearances(annot):
+                    removed += _filter_content(pdf, appearance, hidden, done, doomed, is_page=False)
+    for xobjects, name in doomed:
+        if name in xobjects:
+            del xobjects[name]
     del pdf.Root["/OCProperties"]
     return removed
 
 
+def _appearances(annot: Any) -> list[Any]:
+    """The normal appearance stream(s) of an annotation (one, or one per state)."""
+    ap = annot.get("/AP") if isinstance(annot, Dictionary) else None
+    normal = ap.get("/N") if isinstance(ap, Dictionary) else None
+    if isinstance(normal, pikepdf.Stream):
+        return [normal]
+    if isinstance(normal, Dictionary):
+        return [v for _, v in normal.items() if isinstance(v, pikepdf.Stream)]
+    return []
+
+
 def _filter_content(
-    pdf: pikepdf.Pdf, owner: Any, hidden: set[tuple[int, int]], done: set[tuple[int, int]], *, is_page: bool
+    pdf: pikepdf.Pdf,
+    owner: Any,
+    hidden: set[tuple[int, int]],
+    done: set[tuple[int, int]],
+    doomed: list[tuple[Any, str]],
+    *,
+    is_page: bool,
 ) -> int:
     """Rewrite one content stream (a page's or a form's) without its hidden sections."""
     key = owner.objgen
@@ -213,9 +323,11 @@ def _filter_content(
     properties = resources.get("/Properties", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
     xobjects = resources.get("/XObject", Dictionary()) if isinstance(resources, Dictionary) else Dictionary()
     removed = 0
-    for _, xobject in xobjects.items() if isinstance(xobjects, Dictionary) else []:
-        if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form:
-            removed += _filter_content(pdf, xobject, hidden, done, is_page=False)
+    for name, xobject in xobjects.items() if isinstance(xobjects, Dictionary) else []:
+        if isinstance(xobject, pikepdf.Stream) and _is_hidden(xobject.get("/OC"), hidden):
+            doomed.append((xobjects, name))  # off wherever it is drawn: it goes, once every page is done
+        elif isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form:
+            removed += _filter_content(pdf, xobject, hidden, done, doomed, is_page=False)
     source = pikepdf.Page(owner) if is_page else owner
     out = []
     stack: list[tuple[bool, bool]] = []  # per open marked section: (drop its markers, hidden inside)
@@ -300,11 +412,49 @@ def _flatten_forms_and_annotations(pdf: pikepdf.Pdf, report: SourceReport) -> No
                         report.removed.append(_ACTIVE_ACTIONS[str(action.get("/S"))])
             keep.append(annot)
         page.obj.Annots = Array(keep)
-    pdf.flatten_annotations("all")
+    # "screen": as a viewer displays the page (hidden and no-view annotations stay unseen)
+    _unshown_annotations(pdf, report, comments=True)
+    pdf.flatten_annotations("screen")
+    _unshown_annotations(pdf, report, comments=False)
     if fields:
         report.notes.append(f"{fields} form field(s) drawn with the values they hold")
     if "/AcroForm" in pdf.Root:
         del pdf.Root["/AcroForm"]
+
+
+#: annotation flags that keep an annotation off the screen: invisible, hidden, no view
+_NOT_SHOWN = 1 | 2 | 32
+_ANNOTATION_WORDS = {"/Text": "a comment (sticky note)", "/FreeText": "a text box", "/Widget": "a form field"}
+
+
+def _unshown_annotations(pdf: pikepdf.Pdf, report: SourceReport, *, comments: bool) -> None:
+    """What of an annotation the bundle cannot show, named with its text in the report:
+    a sticky note's text (``comments``, before flattening: a viewer shows it in a pop-up,
+    the page shows at most the icon), and, after flattening, any annotation left with no
+    appearance to draw (a field never drawn, a mark with no appearance)."""
+    for number, page in enumerate(pdf.pages, 1):
+        annots = page.obj.get("/Annots")
+        for annot in annots if isinstance(annots, Array) else []:
+            if not isinstance(annot, Dictionary):
+                continue
+            subtype = str(annot.get("/Subtype", ""))
+            try:
+                flags = int(annot.get("/F", 0))
+            except (TypeError, ValueError):
+                flags = 0
+            if subtype in ("/Link", "/Popup") or flags & _NOT_SHOWN or (subtype == "/Text") != comments:
+                continue
+            text = annot.get("/V") if subtype == "/Widget" else annot.get("/Contents")
+            said = " ".join(str(text).split())[:120] if isinstance(text, pikepdf.String | Name) else ""
+            if comments:
+                if said:
+                    report.notes.append(f"page {number}: the text of a comment (sticky note) is not shown: '{said}'")
+                continue
+            what = _ANNOTATION_WORDS.get(subtype, f"an annotation ({subtype.lstrip('/') or 'of no type'})")
+            report.notes.append(
+                f"page {number}: {what} has no appearance of its own and is not shown"
+                + (f" (it reads: '{said}')" if said else "")
+            )
 
 
 def page_links(

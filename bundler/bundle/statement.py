@@ -318,8 +318,8 @@ class _Writer:
         ]
         text += ": " + _list(unauthorised) + "." if unauthorised else "."
         year_start = school_year_start(self.c.referral.date)
-        y = attendance.summarise(register, start=year_start, end=last)
-        if y.possible:
+        y = attendance.summarise(register, start=min(year_start, last), end=last)
+        if year_start <= last and y.possible:
             text += (
                 f" In the school year to {figures.long_date(last)} {self.first} attended {y.attended} of "
                 f"{y.possible} possible sessions ({figures.percent(y.attended, y.possible)})."

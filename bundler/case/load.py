@@ -20,6 +20,7 @@ Nothing here writes anything.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import os
@@ -27,7 +28,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CaseFolderError, Problem
+from ..errors import CaseFolderError, Problem, printable
+from .names import is_clutter, is_hidden, name_problem
 from .strict_yaml import YamlSource, parse_yaml
 
 CASE_FILE = "case.yaml"
@@ -85,6 +87,7 @@ class Limits:
     max_image_frames: int = 100  # pages of a TIFF (each drawn on its own page)
     max_email_depth: int = 30  # levels of messages and multiparts nested in an email
     max_email_parts: int = 500  # MIME parts in one email, attachments included
+    max_seconds: float = 120.0  # opening, converting or rendering one document
 
 
 @dataclass
@@ -121,8 +124,10 @@ class RawCase:
     register_columns: list[str] = field(default_factory=list)
     register_rows: list[RegisterRow] = field(default_factory=list)
     documents: list[RawDocument] = field(default_factory=list)
-    files: list[SourceFile] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)  # every file the bundle may use: its inputs
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # what the user should know; not problems
+    ignored: list[SourceFile] = field(default_factory=list)  # system clutter, never read
 
 
 # --------------------------------------------------------------------------- files
@@ -326,32 +331,151 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return front, rest, body_line
 
 
-def _walk(folder: Path, reader: _Folder) -> list[Path]:
-    found: list[Path] = []
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.startswith("."):
+@dataclass
+class _Walk:
+    """What a walk of documents/ found: candidate documents and sidecars, hidden files
+    (inside a hidden folder, or hidden themselves) and system clutter."""
+
+    root: Path  # documents/, as the walk started it
+    real: Path  # ... with every link followed
+    files: list[Path] = field(default_factory=list)
+    hidden: list[Path] = field(default_factory=list)
+    clutter: list[Path] = field(default_factory=list)
+    folders: set[tuple[int, int]] = field(default_factory=set)  # (device, inode) of each folder read
+    seen: dict[tuple[int, int], str] = field(default_factory=dict)  # (device, inode) -> first path
+
+
+def _walk(folder: Path, reader: _Folder, walk: _Walk, hidden: bool = False) -> None:
+    """Every file under ``folder``, each once: a folder reached again (a link to itself
+    or to a folder above it, or a second way into one) and a second name for a file (a
+    link, a hard link) are problems, never a second copy in the bundle."""
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        reader.problems.append(Problem(printable(reader.rel(folder)), None, "", f"cannot be read: {exc.strerror}"))
+        return
+    for entry in entries:
+        rel = printable(reader.rel(entry))
+        refused = name_problem(entry.name)
+        if refused:
+            reader.problems.append(Problem(rel, None, "", refused, "rename it"))
+            continue
+        try:
+            info = entry.stat()
+        except OSError as exc:
+            looped = exc.errno == errno.ELOOP
+            reason = "is a link that leads round in a loop" if looped else f"cannot be read: {exc.strerror}"
+            reader.problems.append(Problem(rel, None, "", reason, "remove the link" if looped else ""))
             continue
         if entry.is_symlink() and not reader.inside(entry):
             reader.problems.append(
                 Problem(
-                    reader.rel(entry),
-                    None,
-                    "",
-                    "is a link that leads outside the case folder",
-                    "copy the file into the case folder",
+                    rel, None, "", "is a link that leads outside the case folder", "copy the file into the case folder"
                 )
             )
             continue
+        key = (info.st_dev, info.st_ino)
         if entry.is_dir():
-            found.extend(_walk(entry, reader))
+            target = entry.resolve()
+            if (
+                key in walk.folders
+                or target == walk.real
+                or walk.real.is_relative_to(target)
+                or (entry.is_symlink() and target.is_relative_to(walk.real))
+            ):
+                reader.problems.append(
+                    Problem(
+                        rel,
+                        None,
+                        "",
+                        "is a link back to a folder of the case's documents (a loop, or a second way in): "
+                        "every document is read once",
+                        "remove the link",
+                    )
+                )
+                continue
+            walk.folders.add(key)
+            if is_clutter(entry.name):
+                walk.clutter.extend(p for p in entry.rglob("*") if p.is_file() and not p.is_symlink())
+                continue
+            _walk(entry, reader, walk, hidden or is_hidden(entry.name))
         elif entry.is_file():
-            found.append(entry)
-    return found
+            if key in walk.seen:
+                reader.problems.append(
+                    Problem(
+                        rel,
+                        None,
+                        "",
+                        f"is another name for {walk.seen[key]} (a link to the same file): the bundle would show it twice",
+                        "keep one of them",
+                    )
+                )
+                continue
+            walk.seen[key] = rel
+            if is_clutter(entry.name):
+                walk.clutter.append(entry)
+            elif hidden or is_hidden(entry.name):
+                walk.hidden.append(entry)
+            else:
+                walk.files.append(entry)
+
+
+def _read_hidden(walk: _Walk, reader: _Folder, raw: RawCase, limits: Limits) -> None:
+    """Hidden files are not documents, but a document may use one (an image a Markdown
+    letter shows, in documents/.assets/): each is read and hashed as an input, and
+    reported. Clutter is hashed, listed as ignored, and reported."""
+    groups: dict[str, list[str]] = {}
+    for path in walk.hidden:
+        reader.read_bytes(path, limits.max_attachment_bytes)
+        parts = path.relative_to(walk.root).parts
+        depth = next(i for i, part in enumerate(parts) if is_hidden(part))
+        groups.setdefault(reader.rel(walk.root.joinpath(*parts[: depth + 1])), []).append(reader.rel(path))
+    for top, members in groups.items():
+        if members == [top]:
+            message = (
+                "is a hidden file (its name starts with '.'), so it is not a document of the bundle; "
+                "it is recorded in the bundle's manifest, as a file a document may use"
+            )
+            hint = "rename it without the '.' if it should be a document"
+        else:
+            message = (
+                f"is a hidden folder of {len(members)} file(s): they are not documents of the bundle, but a "
+                "Markdown document may show an image from it, so each is recorded in the bundle's manifest"
+            )
+            hint = ""
+        raw.notes.append(Problem(printable(top + ("/" if members != [top] else "")), None, "", message, hint))
+    for path in walk.clutter:
+        try:
+            with path.open("rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            raw.ignored.append(SourceFile(reader.rel(path), path.stat().st_size, digest))
+        except OSError:
+            continue
+    if raw.ignored:
+        names = sorted({Path(f.path).name for f in raw.ignored})
+        raw.notes.append(
+            Problem(
+                DOCUMENTS_DIR,
+                None,
+                "",
+                f"ignored {len(raw.ignored)} file(s) an operating system or program leaves behind "
+                f"({', '.join(printable(n) for n in names[:5])}{', ...' if len(names) > 5 else ''}): "
+                "never part of a case; the bundle's manifest lists them as ignored",
+            )
+        )
 
 
 def _read_documents(folder: Path, reader: _Folder, raw: RawCase, limits: Limits) -> None:
-    paths = _walk(folder, reader)
-    by_name = {p.name: p for p in paths}
+    walk = _Walk(folder, folder.resolve())
+    try:
+        top = folder.stat()
+        walk.folders.add((top.st_dev, top.st_ino))
+    except OSError:
+        pass
+    _walk(folder, reader, walk)
+    _read_hidden(walk, reader, raw, limits)
+    paths = walk.files
+    by_name = {(p.parent, p.name): p for p in paths}
     sidecars = {p for p in paths if p.suffix.lower() in SIDECAR_SUFFIXES}
     claimed: set[Path] = set()
     count = 0
@@ -383,12 +507,12 @@ def _read_documents(folder: Path, reader: _Folder, raw: RawCase, limits: Limits)
         candidates = [
             c
             for c in (
-                by_name.get(path.name + ".yaml"),
-                by_name.get(path.name + ".yml"),
-                by_name.get(path.stem + ".yaml"),
-                by_name.get(path.stem + ".yml"),
+                by_name.get((path.parent, path.name + ".yaml")),
+                by_name.get((path.parent, path.name + ".yml")),
+                by_name.get((path.parent, path.stem + ".yaml")),
+                by_name.get((path.parent, path.stem + ".yml")),
             )
-            if c is not None and c.parent == path.parent
+            if c is not None
         ]
         candidates = list(dict.fromkeys(candidates))
         if not candidates:
@@ -424,14 +548,20 @@ def _read_documents(folder: Path, reader: _Folder, raw: RawCase, limits: Limits)
                 )
                 continue
         if kind != "msg":
+            from .deadline import TimeLimitError, time_limit
             from .inspect import inspect_bytes  # opens the file as the bundle would (no rendering)
 
-            shown = inspect_bytes(kind, data, rel, limits)
+            try:
+                with time_limit(limits.max_seconds, rel, "opening it"):
+                    shown = inspect_bytes(kind, data, rel, limits)
+            except TimeLimitError as exc:
+                shown = Problem(rel, None, "", str(exc).removeprefix(f"{rel}: "))
             if shown is not None:
                 raw.problems.append(shown)
         text = reader.read_text(sidecar)
         meta = parse_yaml(text, reader.rel(sidecar), raw.problems) if text is not None else None
         raw.documents.append(RawDocument(path=rel, kind=kind, meta=meta))
+    _same_content(raw, reader)
     for sidecar in sorted(sidecars - claimed):
         name = sidecar.name.rsplit(".", 1)[0]
         expected = name if Path(name).suffix else f"{name}.pdf (or .docx, .eml, .png, .jpg)"
@@ -444,6 +574,28 @@ def _read_documents(folder: Path, reader: _Folder, raw: RawCase, limits: Limits)
                 "add the document, or remove the sidecar",
             )
         )
+
+
+def _same_content(raw: RawCase, reader: _Folder) -> None:
+    """Two documents with the same bytes would put the same pages in the bundle twice."""
+    digests = {f.path: f.sha256 for f in reader.files}
+    first: dict[str, str] = {}
+    for doc in raw.documents:
+        digest = digests.get(doc.path)
+        if digest is None:
+            continue
+        if digest in first:
+            raw.problems.append(
+                Problem(
+                    doc.path,
+                    None,
+                    "",
+                    f"has the same content as {first[digest]}: the bundle would show the same document twice",
+                    "remove one of them",
+                )
+            )
+        else:
+            first[digest] = doc.path
 
 
 def _read_markdown(path: Path, rel: str, reader: _Folder, raw: RawCase) -> RawDocument:

@@ -10,16 +10,77 @@ fields are refused, and booleans are strict, so a value is never silently reinte
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from enum import StrEnum
+from importlib import resources
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, TypeAdapter, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    TypeAdapter,
+    model_validator,
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ParentId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
 CaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+$")]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+#: the dates a case may hold: wide enough for any pupil, parent or register, narrow
+#: enough that every period, window and age worked out from them is a real date
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            f"'{day.isoformat()}' is outside the dates a case can hold ({FIRST_DAY.isoformat()} to "
+            f"{LAST_DAY.isoformat()}): check the year"
+        )
+    return day
+
+
+def _moment_in_range(moment: dt.datetime) -> dt.datetime:
+    _in_range(moment.date())
+    return moment
+
+
+Day = Annotated[dt.date, AfterValidator(_in_range)]
+Moment = Annotated[dt.datetime, AfterValidator(_moment_in_range)]
+
+
+@functools.cache
+def builtin_profiles() -> tuple[str, ...]:
+    """The names of the profiles that ship with bundler (bundler/data/profiles/)."""
+    folder = resources.files("bundler").joinpath("data", "profiles")
+    return tuple(sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml")))
+
+
+def _builtin_profile(name: str) -> str:
+    """case.yaml names a profile that ships with bundler; a profile file of the user's own
+    is given on the command line, so a case folder can never make bundler read a file
+    from elsewhere on the machine."""
+    known = builtin_profiles()
+    if name in known:
+        return name
+    if "/" in name or "\\" in name or name.lower().endswith((".yaml", ".yml")):
+        raise ValueError(
+            f"'{name}' is a file, and case.yaml may name only a built-in profile ({', '.join(known)}); "
+            "give a profile file of your own on the command line instead: --profile FILE"
+        )
+    raise ValueError(
+        f"'{name}' is not a built-in profile ({', '.join(known)}); a profile file of your own is given "
+        "on the command line: --profile FILE"
+    )
+
+
+ProfileName = Annotated[Text, AfterValidator(_builtin_profile)]
 
 
 class Strict(BaseModel):
@@ -144,8 +205,8 @@ class Person(Strict):
 
 
 class Period(Strict):
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -156,9 +217,9 @@ class Period(Strict):
 
 class Referral(Strict):
     route: Route
-    date: dt.date
+    date: Day
     local_authority: Text
-    profile: Text = "national-2024"
+    profile: ProfileName = "national-2024"
     prepared_by: Person
     #: optional: the period the referral relies on; derived from the register when absent
     offence_period: Period | None = None
@@ -167,8 +228,8 @@ class Referral(Strict):
 class Holiday(Strict):
     """A school holiday or closure: no school session from ``start`` to ``end``."""
 
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     name: Text | None = None
 
     @model_validator(mode="after")
@@ -200,7 +261,7 @@ class School(Strict):
 class Pupil(Strict):
     first_name: Text
     last_name: Text
-    date_of_birth: dt.date
+    date_of_birth: Day
     year_group: Annotated[int, Field(ge=0, le=13, strict=True)]
     upn: Text | None = None
     address: Text
@@ -211,7 +272,7 @@ class Pupil(Strict):
     #: subject to a care order (Children Act 1989 s31): no education supervision order (s36(6))
     in_care: StrictBool = False
     #: the first day on the school's roll
-    admission_date: dt.date | None = None
+    admission_date: Day | None = None
 
     @property
     def name(self) -> str:
@@ -221,7 +282,7 @@ class Pupil(Strict):
 class Exclusion(Strict):
     reason: Text
     #: documents to the parent dated before this are history, not a checklist failure (S444-12)
-    since: dt.date | None = None
+    since: Day | None = None
 
 
 class Parent(Strict):
@@ -272,7 +333,7 @@ class Case(Strict):
 class Event(Strict):
     """A chronology entry with no document: a call, a visit, a consultation."""
 
-    date: dt.date
+    date: Day
     time: ClockTime | None = None
     kind: EventKind
     with_: list[ParentId] = Field(default_factory=list, alias="with")
@@ -289,7 +350,7 @@ class PostServed(Strict):
 
 class HandServed(Strict):
     method: Literal["hand"]
-    handed_at: dt.datetime | None = None
+    handed_at: Moment | None = None
     handed_by: Text | None = None
     recipient: ParentId | None = None
 
@@ -297,9 +358,9 @@ class HandServed(Strict):
 class EmailServed(Strict):
     method: Literal["email"]
     address: Email
-    sent_at: dt.datetime | None = None
+    sent_at: Moment | None = None
     read_receipt: ReadReceipt = ReadReceipt.none
-    read_at: dt.datetime | None = None
+    read_at: Moment | None = None
 
 
 Served = Annotated[PostServed | HandServed | EmailServed, Field(discriminator="method")]
@@ -310,7 +371,7 @@ Served = Annotated[PostServed | HandServed | EmailServed, Field(discriminator="m
 
 class DocumentBase(Strict):
     title: Text
-    date: dt.date
+    date: Day
     template: Text | None = None
     notes: str | None = None
     #: the exhibit reference the witness gives it (e.g. DS/1), unique in the case
@@ -351,7 +412,7 @@ class Meeting(DocumentBase):
     staff: list[Text]
     outcome: MeetingOutcome
     actions: list[Text] = Field(default_factory=list)
-    review_date: dt.date | None = None
+    review_date: Day | None = None
 
     @property
     def recipients(self) -> list[str]:
@@ -362,8 +423,8 @@ class Contract(DocumentBase):
     type: Literal["contract"]
     status: ContractStatus
     parents: list[ParentId] = Field(default_factory=list)
-    start: dt.date | None = None
-    review_date: dt.date | None = None
+    start: Day | None = None
+    review_date: Day | None = None
     rationale: Text | None = None
 
     @model_validator(mode="after")
@@ -407,11 +468,11 @@ class Support(DocumentBase):
 class Plan(DocumentBase):
     type: Literal["plan"]
     parents: list[ParentId] = Field(default_factory=list)
-    review_date: dt.date | None = None
+    review_date: Day | None = None
     #: the plan records an agreed part-time timetable, from ``start`` to ``end`` (S444-28)
     part_time_timetable: StrictBool = False
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
 
     @model_validator(mode="after")
     def _timetable_dates(self) -> Plan:
@@ -439,11 +500,11 @@ class PupilVoice(DocumentBase):
 class PenaltyNotice(DocumentBase):
     type: Literal["penalty_notice"]
     to: ParentId
-    issued_on: dt.date
+    issued_on: Day
     paid: StrictBool | None = None
     withdrawn: StrictBool | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
 
     @property
     def recipients(self) -> list[str]:
@@ -458,8 +519,8 @@ class WitnessStatement(DocumentBase):
 class Leave(DocumentBase):
     type: Literal["leave"]
     parents: list[ParentId] = Field(default_factory=list)
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     decision: LeaveDecision
 
     @model_validator(mode="after")
@@ -551,12 +612,12 @@ EVENTS_ADAPTER: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
 class RegisterEntry(Strict):
     """One row of attendance.csv: a session and its mark, with any amendment history."""
 
-    date: dt.date
+    date: Day
     session: Literal["AM", "PM"]
     code: Annotated[str, StringConstraints(min_length=1, max_length=3)]
     minutes_late: Annotated[int, Field(ge=0, le=300)] | None = None
     amended_from: str | None = None
-    amended_on: dt.date | None = None
+    amended_on: Day | None = None
     amended_by: str | None = None
     amended_reason: str | None = None
     note: str | None = None

@@ -3,14 +3,18 @@
 Takes a PDF's bytes (a document, an email's attachment); gives the opened ``pikepdf.Pdf``
 or a ``SourceError`` naming the file and the reason: not a PDF, protected by a password,
 damaged (a repair could drop pages, so a damaged file is refused, never quietly mended),
-no pages, too many pages, or an image over the pixel limit. ``validate`` calls
-``inspect_pdf`` so that a case which validates is one ``build`` can show; the bundle
-opens its sources through ``open_pdf`` so the two can never disagree.
+no pages, too many pages, or an image over the pixel limit (any image a page can draw:
+image XObjects and their masks, inline images, and images inside forms, tiling
+patterns, Type 3 glyphs and annotation appearances). ``load`` opens every PDF document
+through ``open_pdf`` when a case is validated, so a case which validates is one
+``build`` can show; the bundle opens its sources the same way, so the two can never
+disagree. ``inspect_pdf`` gives the same verdict as problems, for PDFs found elsewhere.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,51 +57,109 @@ def open_pdf(data: bytes, label: str, *, max_pages: int, max_pixels: int) -> pik
 
 
 def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
+    """qpdf's message, first line, without the name of the in-memory stream it read."""
+    text = re.sub(r"(stream )?<_io\.BytesIO object at 0x[0-9a-f]+>:?\s*", "", str(exc).strip())
     return (text.splitlines()[0] if text else type(exc).__name__)[:160]
 
 
 def images(obj: Any, seen: set[tuple[int, int]]) -> Iterator[Any]:
     """Every image XObject a page or form reaches through its resources (forms too)."""
-    resources = obj.get("/Resources") if isinstance(obj, Dictionary | pikepdf.Stream) else None
-    xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
-    if not isinstance(xobjects, Dictionary):
+    for stream in _drawn(obj, seen):
+        if stream.get("/Subtype") == Name.Image:
+            yield stream
+
+
+def _drawn(obj: Any, seen: set[tuple[int, int]], depth: int = 0) -> Iterator[Any]:
+    """Every stream a page (or form, pattern, glyph, appearance) can draw, reached through
+    its resources: XObjects (images with their masks, forms), tiling patterns, Type 3
+    glyphs, soft masks, and a page's annotation appearances. Each stream once."""
+    if depth > 32 or not isinstance(obj, Dictionary | pikepdf.Stream):
         return
-    for _, xobject in xobjects.items():
-        if not isinstance(xobject, pikepdf.Stream):
+    resources = obj.get("/Resources")
+    found: list[Any] = []
+    if isinstance(resources, Dictionary):
+        for category in ("/XObject", "/Pattern", "/Font", "/ExtGState"):
+            entries = resources.get(category)
+            if isinstance(entries, Dictionary):
+                found += [value for _, value in entries.items()]
+    annots = obj.get("/Annots") if obj.get("/Type") == Name.Page else None
+    for annot in annots if isinstance(annots, pikepdf.Array) else []:
+        appearances = annot.get("/AP") if isinstance(annot, Dictionary) else None
+        for _, appearance in appearances.items() if isinstance(appearances, Dictionary) else []:
+            found += [appearance] if isinstance(appearance, pikepdf.Stream) else list(_values(appearance))
+    while found:
+        item = found.pop()
+        if isinstance(item, Dictionary) and not isinstance(item, pikepdf.Stream):
+            # a Type 3 font (its glyphs and their resources), or a graphics state's soft mask
+            found += list(_values(item.get("/CharProcs")))
+            mask = item.get("/SMask")
+            if isinstance(mask, Dictionary):
+                found.append(mask.get("/G"))
+            if "/Resources" in item and item.get("/Subtype") == Name.Type3:
+                yield from _drawn(item, seen, depth + 1)
             continue
-        key = xobject.objgen
+        if not isinstance(item, pikepdf.Stream):
+            continue
+        key = item.objgen
         if key != (0, 0):
             if key in seen:
                 continue
             seen.add(key)
-        subtype = xobject.get("/Subtype")
-        if subtype == Name.Image:
-            yield xobject
-        elif subtype == Name.Form:
-            yield from images(xobject, seen)
+        yield item
+        if item.get("/Subtype") == Name.Image:
+            found += [item.get("/SMask"), item.get("/Mask")]
+        else:  # a form, a tiling pattern or a glyph: what it draws in turn
+            yield from _drawn(item, seen, depth + 1)
+
+
+def _values(obj: Any) -> Iterator[Any]:
+    if isinstance(obj, Dictionary) and not isinstance(obj, pikepdf.Stream):
+        for _, value in obj.items():
+            yield value
+
+
+def _pixels(label: str, number: int, width: Any, height: Any, max_pixels: int, inline: bool = False) -> None:
+    try:
+        w, h = int(width), int(height)
+    except (TypeError, ValueError):
+        return
+    if w * h > max_pixels:
+        kind = "an inline image" if inline else "an image"
+        raise SourceError(
+            label,
+            f"page {number} holds {kind} of {w} x {h} pixels, over the limit of "
+            f"{max_pixels / 1_000_000:g} megapixels (raise it with --max-megapixels if the file is genuine)",
+        )
 
 
 def _check(pdf: pikepdf.Pdf, label: str, max_pixels: int) -> None:
-    """Every page's content decodes; no image is over the pixel limit."""
+    """Every page's content decodes; no image it can draw is over the pixel limit (image
+    XObjects, their masks, inline images, and images inside forms, patterns, glyphs and
+    annotation appearances)."""
     seen: set[tuple[int, int]] = set()
     for number, page in enumerate(pdf.pages, 1):
         try:
             for stream in _contents(page.obj):
-                stream.read_bytes()
+                _inline_images(stream, label, number, max_pixels)
+            for drawn in _drawn(page.obj, seen):
+                if drawn.get("/Subtype") == Name.Image:
+                    _pixels(label, number, drawn.get("/Width", 0), drawn.get("/Height", 0), max_pixels)
+                else:
+                    _inline_images(drawn, label, number, max_pixels)
         except pikepdf.PdfError as exc:
             raise SourceError(label, f"page {number} cannot be read ({_first_line(exc)})") from None
-        for image in images(page.obj, seen):
-            try:
-                width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
-            except (TypeError, ValueError):
-                continue
-            if width * height > max_pixels:
-                raise SourceError(
-                    label,
-                    f"page {number} holds an image of {width} x {height} pixels, over the limit of "
-                    f"{max_pixels // 1_000_000} megapixels (raise it with --max-megapixels if the file is genuine)",
-                )
+
+
+def _inline_images(stream: pikepdf.Stream, label: str, number: int, max_pixels: int) -> None:
+    """Inline images (``BI ... ID ... EI``) sit in the content itself; it is parsed only
+    where it could hold one."""
+    data = stream.read_bytes()
+    if b"BI" not in data or b"ID" not in data:
+        return
+    for instruction in pikepdf.parse_content_stream(stream):
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            image = instruction.iimage
+            _pixels(label, number, image.width, image.height, max_pixels, inline=True)
 
 
 def _contents(page: Any) -> list[Any]:

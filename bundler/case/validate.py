@@ -78,7 +78,9 @@ class CaseFolder:
     events: list[Event]
     documents: list[CaseDocument[AnyDocument]]
     register: list[RegisterEntry]
-    files: list[SourceFile] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)  # the bundle's inputs
+    ignored: list[SourceFile] = field(default_factory=list)  # clutter left in documents/, never read
+    notes: list[Problem] = field(default_factory=list)  # what the user should know (hidden files ...)
 
     @property
     def as_of(self) -> dt.date:
@@ -90,6 +92,7 @@ class ValidationResult:
     folder: Path
     case: CaseFolder | None
     problems: list[Problem]
+    notes: list[Problem] = field(default_factory=list)  # not problems: hidden files, ignored clutter
 
     @property
     def valid(self) -> bool:
@@ -116,14 +119,16 @@ def validate_raw(raw: RawCase) -> ValidationResult:
             problems.extend(body_problems(doc.path, doc.body, doc.body_line, raw.root, doc.meta_file))
 
     problems = sorted(set(problems), key=_problem_order)
+    notes = sorted(raw.notes, key=_problem_order)
     if problems or case is None:
-        return ValidationResult(raw.root, None, problems)
+        return ValidationResult(raw.root, None, problems, notes)
     documents.sort(key=lambda d: (d.meta.date, d.path))
     register.sort(key=lambda r: (r.date, r.session))
     return ValidationResult(
         raw.root,
-        CaseFolder(raw.root, case, events, documents, register, raw.files),
+        CaseFolder(raw.root, case, events, documents, register, raw.files, raw.ignored, notes),
         [],
+        notes,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..case.models import builtin_profiles
 from ..case.strict_yaml import parse_yaml
 from ..errors import BundlerError, Problem, UsageError
 
@@ -130,7 +131,7 @@ def _profile_dir() -> Traversable:
 
 
 def known_profiles() -> list[str]:
-    return sorted(p.name[: -len(".yaml")] for p in _profile_dir().iterdir() if p.name.endswith(".yaml"))
+    return list(builtin_profiles())
 
 
 def _read(text: str, label: str) -> ProfileFile:

@@ -21,7 +21,10 @@ def validate(case_folder: Path, limits: Any, fmt: str) -> None:
     result = api.validate(case_folder, limits)
     if fmt != "text":
         echo_report("validate", result, fmt)
-    elif result.valid:
+        sys.exit(EXIT_OK if result.valid else EXIT_INVALID)
+    for note in result.notes:
+        click.echo(f"note: {note}" + (f" ({note.hint})" if note.hint else ""), err=True)
+    if result.valid:
         click.echo(f"{case_folder}: valid")
     else:
         for problem in result.problems:

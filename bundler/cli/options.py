@@ -34,8 +34,8 @@ max_file_option = click.option(
 
 
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--max-file-mb``, ``--max-pages``, ``--max-megapixels`` and ``--office-timeout``,
-    given to the command as one ``limits`` argument (``api.limits``)."""
+    """``--max-file-mb``, ``--max-pages``, ``--max-megapixels`` and ``--max-seconds``, given
+    to the command as one ``limits`` argument (``api.limits``)."""
 
     @functools.wraps(command)
     def with_limits(
@@ -43,12 +43,10 @@ def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
         max_file_mb: float | None,
         max_pages: int | None,
         max_megapixels: float | None,
-        office_timeout: float | None,
+        max_seconds: float | None,
         **kwargs: Any,
     ) -> Any:
-        limits = api.limits(
-            max_file_mb, max_pages=max_pages, max_megapixels=max_megapixels, office_timeout=office_timeout
-        )
+        limits = api.limits(max_file_mb, max_pages=max_pages, max_megapixels=max_megapixels, max_seconds=max_seconds)
         return command(*args, limits=limits, **kwargs)
 
     options = [
@@ -66,10 +64,10 @@ def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Largest image accepted, in millions of pixels (default 40 for an image file, 100 inside a PDF).",
         ),
         click.option(
-            "--office-timeout",
-            type=click.FloatRange(min=1),
+            "--max-seconds",
+            type=click.FloatRange(min=0.1),
             default=None,
-            help="Seconds one office document may take to convert (default 60).",
+            help="Longest time one document may take to open, convert or render, in seconds (default 120; 60 for converting one office document).",
         ),
     ]
     for option in reversed(options):

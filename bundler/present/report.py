@@ -318,6 +318,7 @@ def _validate_json(result: Any) -> str:
             "folder": str(result.folder),
             "valid": result.valid,
             "problems": [p.as_dict() for p in result.problems],
+            "notes": [p.as_dict() for p in getattr(result, "notes", [])],
         },
         indent=2,
     )

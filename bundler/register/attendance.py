@@ -395,8 +395,11 @@ def threshold_windows(
     Every maximal qualifying window is returned, in date order: a qualifying
     window whose unauthorised sessions are a subset of another qualifying
     window's is dropped, and of windows with the same sessions the earliest
-    is kept.
+    is kept. When ``start`` is after ``end`` (a referral made before the framework
+    starts counting) no session counts, so there is no window.
     """
+    if start is not None and end is not None and start > end:
+        return []
     if threshold < 1:
         raise ValueError(f"threshold must be at least 1, not {threshold}")
     if window_weeks < 1:

@@ -280,7 +280,7 @@ def _soffice(data: bytes, fmt: str, target: str, folder: Path, label: str, limit
         raise SourceError(
             label,
             f"LibreOffice did not finish converting it within the time limit of {timeout:g} seconds",
-            "if it is a genuinely long document, build again with a longer limit (--office-timeout SECONDS)",
+            "if it is a genuinely long document, build again with a longer limit (--max-seconds SECONDS)",
         ) from None
     finally:
         _kill_leftovers(process)
