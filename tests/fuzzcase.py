@@ -39,16 +39,11 @@ from typing import Any
 from builder import CaseBuilder
 from click.testing import CliRunner
 
+from bundler import api
 from bundler.cli import main
 
 D = dt.date
-ROUTES = [
-    "penalty_notice",
-    "prosecution_444_1",
-    "prosecution_444_1a",
-    "education_supervision_order",
-    "notice_to_improve",
-]
+ROUTES = list(api.ROUTES)
 PROFILES = ["national-2024", "central-bedfordshire", "south-tyneside", "devon"]
 CODES = list("/\\LUBCDEGIJMNOPRSTVWXYZ#") + [
     "C1",

@@ -25,7 +25,7 @@ from .. import figures
 from ..case.load import Limits
 from ..errors import BundleError, BundlerError, CaseFolderError, Problem, UsageError
 from .bundles import build, build_packs, statement, verify
-from .cases import json_schemas, limits, stats, validate, write_schemas
+from .cases import ROUTES, SERVICE_METHODS, json_schemas, limits, stats, validate, write_schemas
 from .checks import case_folders, check, check_many, known_profiles, load_profile, rules_catalogue, summary_row
 from .imports import add_documents, ctf_pupils, import_ctf, import_marks
 from .letters import (
@@ -67,7 +67,8 @@ from .terminal import (
 # fmt: off
 __all__ = [
     "BundleError", "BundlerError", "CaseFolderError", "Problem", "UsageError", "Limits", "figures", "limits",
-    "validate", "stats", "json_schemas", "write_schemas", "check", "check_many", "case_folders", "summary_row",
+    "ROUTES", "SERVICE_METHODS", "validate", "stats", "json_schemas", "write_schemas", "check", "check_many",
+    "case_folders", "summary_row",
     "rules_catalogue", "known_profiles", "load_profile", "report", "code_tables", "days_lost_table",
     "minutes_late_table", "markdown_html", "reference", "clear_caches", "list_templates", "get_template",
     "template_source", "template_partials", "render_letter", "write_letters", "letter_docx", "letter_pdf",

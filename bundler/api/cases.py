@@ -7,6 +7,11 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from ..case.load import Limits
+from ..case.models import Route, ServeMethod
+
+#: every referral route and every way a document can be served, as a case file spells them
+ROUTES: tuple[str, ...] = tuple(route.value for route in Route)
+SERVICE_METHODS: tuple[str, ...] = tuple(method.value for method in ServeMethod)
 
 if TYPE_CHECKING:
     from ...case.validate import CaseFolder, ValidationResult

@@ -290,6 +290,24 @@ def _attach(out: pikepdf.Pdf, name: str, data: bytes, case: CaseFolder) -> None:
     )
 
 
+def document_entry(part: Part, sha: dict[str, str], *, register: bool = False) -> dict[str, Any]:
+    """One document's entry in the manifest: where it sits, and the sha256 of the file it
+    shows (with ``register``, the attendance section records attendance.csv's)."""
+    shown = (
+        part.doc.path if part.doc is not None else ("attendance.csv" if register and part.key == "attendance" else None)
+    )
+    return {
+        "key": part.key,
+        "title": part.title,
+        "section": part.section,
+        "tab": part.tab,
+        "exhibit": part.exhibit,
+        "first_page": part.first_page,
+        "last_page": part.last_page,
+        "sha256": sha.get(shown) if shown is not None else None,
+    }
+
+
 def _manifest(
     out: pikepdf.Pdf,
     case: CaseFolder,
@@ -300,20 +318,7 @@ def _manifest(
     reports: list[SourceReport],
 ) -> dict[str, Any]:
     sha = {f.path: f.sha256 for f in case.files}
-    documents = [
-        {
-            "key": part.key,
-            "title": part.title,
-            "section": part.section,
-            "tab": part.tab,
-            "exhibit": part.exhibit,
-            "first_page": part.first_page,
-            "last_page": part.last_page,
-            "sha256": sha.get(part.doc.path) if part.doc is not None else None,
-        }
-        for section in sections
-        for part in section.parts
-    ]
+    documents = [document_entry(part, sha) for section in sections for part in section.parts]
     digester = Digester(out, frozenset({MANIFEST_NAME, CASE_DATA_NAME}))
     return {
         "format": 2,

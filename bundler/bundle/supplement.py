@@ -38,7 +38,7 @@ from ..case.load import Limits
 from ..errors import BundleError
 from ..output import atomic_write_with
 from ..present.service import service_words
-from .assemble import _attach, _link, _outline, _place_all, _stamp
+from .assemble import _attach, _link, _outline, _place_all, _stamp, document_entry
 from .court import CourtFile, CourtOptions
 from .digest import Digester
 from .evidence import attendance_part
@@ -376,20 +376,7 @@ def _manifest(
     first = int(served["pages"]) + 1
     sha = {f.path: f.sha256 for f in case.files}
     documents = list(served["documents"]) + [
-        {
-            "key": part.key,
-            "title": part.title,
-            "section": part.section,
-            "tab": part.tab,
-            "exhibit": part.exhibit,
-            "first_page": part.first_page,
-            "last_page": part.last_page,
-            "sha256": sha.get(part.doc.path)
-            if part.doc is not None
-            else (sha.get("attendance.csv") if part.key == "attendance" else None),
-            "supplement": number,
-        }
-        for part in section.parts
+        {**document_entry(part, sha, register=True), "supplement": number} for part in section.parts
     ]
     link = {
         "kind": "supplement",

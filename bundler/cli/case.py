@@ -92,18 +92,9 @@ def schema(out_dir: Path | None, check: bool) -> None:
     click.echo(f"wrote {len(changed)} changed schema file(s) to {out_dir}")
 
 
-ROUTES = [
-    "penalty_notice",
-    "prosecution_444_1",
-    "prosecution_444_1a",
-    "education_supervision_order",
-    "notice_to_improve",
-]
-
-
 @click.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--route", type=click.Choice(ROUTES), required=True)
+@click.option("--route", type=click.Choice(api.ROUTES), required=True)
 @click.option("--case-id", default=None, help="Case id (default: the folder's name).")
 def new(folder: Path, route: str, case_id: str | None) -> None:
     """Write a commented case-folder skeleton that validates."""

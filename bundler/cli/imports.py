@@ -14,15 +14,6 @@ import click
 from .. import api
 from .options import max_file_option
 
-ROUTES = [
-    "penalty_notice",
-    "notice_to_improve",
-    "prosecution_444_1",
-    "prosecution_444_1a",
-    "education_supervision_order",
-]
-SERVE = ["post_first_class", "post_second_class", "recorded_delivery", "hand", "email"]
-
 
 def _report(result: Any) -> None:
     for path in result.written:
@@ -53,7 +44,7 @@ def import_group() -> None:
     metavar="CONTACT",
     help="A contact without parental responsibility who has care of the pupil (order number or name); repeat for several.",
 )
-@click.option("--route", type=click.Choice(ROUTES), default="penalty_notice", show_default=True)
+@click.option("--route", type=click.Choice(api.ROUTES), default="penalty_notice", show_default=True)
 @click.option("--referral-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Default: today.")
 @click.option("--case-id", default=None, help="Case id (default: the folder's name).")
 @click.option(
@@ -144,7 +135,7 @@ def _ask(name: str, allowed: list[str] | None, proposed: str | None) -> str:
 @click.option("--title", default=None)
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="YYYY-MM-DD.")
 @click.option("--to", default=None, help="The parent id it is addressed to.")
-@click.option("--served", type=click.Choice(SERVE), default=None, help="How it was served.")
+@click.option("--served", type=click.Choice(api.SERVICE_METHODS), default=None, help="How it was served.")
 @click.option("--address", default=None, help="The email address it was served to (--served email).")
 @click.option("--sent-at", default=None, help="When the email was sent: YYYY-MM-DDTHH:MM.")
 @click.option("--read-receipt", type=click.Choice(["requested", "received", "none"]), default=None)
