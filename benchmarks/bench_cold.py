@@ -128,7 +128,7 @@ _MEASURE = textwrap.dedent(
 
 def bundler(case: Path, out: Path, cache: Path) -> tuple[float, int]:
     env = dict(os.environ, BUNDLER_CACHE_DIR=str(cache), NO_COLOR="1")
-    return run(["bundler", "build", str(case), "-o", str(out), "--draft"], env)
+    return run(["bundler", "build", str(case), "-o", str(out), "--draft", "--force"], env)
 
 
 def measure(size: int, runs: int, work: Path) -> dict[str, float]:

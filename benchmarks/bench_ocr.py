@@ -63,12 +63,12 @@ def main() -> None:
             env = dict(os.environ, BUNDLER_CACHE_DIR=str(cache))
             # both cold: each with an empty cache of its own
             plain_env = dict(os.environ, BUNDLER_CACHE_DIR=str(work / f"plain-{run}"))
-            plain.append(cpu(["build", str(case), "-o", str(work / "plain.pdf"), "--no-ocr"], plain_env))
-            cold.append(cpu(["build", str(case), "-o", str(work / "ocr.pdf")], env))
+            plain.append(cpu(["build", str(case), "-o", str(work / "plain.pdf"), "--no-ocr", "--force"], plain_env))
+            cold.append(cpu(["build", str(case), "-o", str(work / "ocr.pdf"), "--force"], env))
             ocr_cache = cache / "ocr"
             before = sum(1 for _ in ocr_cache.rglob("*.pdf"))
             stamp = max((p.stat().st_mtime for p in ocr_cache.rglob("*.pdf")), default=0)
-            warm.append(cpu(["build", str(case), "-o", str(work / "warm.pdf")], env))
+            warm.append(cpu(["build", str(case), "-o", str(work / "warm.pdf"), "--force"], env))
             after = [p for p in ocr_cache.rglob("*.pdf") if p.stat().st_mtime > stamp]
             warm_runs.append(len(after) + (sum(1 for _ in ocr_cache.rglob("*.pdf")) - before))
             shutil.rmtree(cache, ignore_errors=True)

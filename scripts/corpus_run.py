@@ -139,7 +139,7 @@ def main() -> int:
             batch = queue.pop(0)
             _place(case, batch)
             code, stdout, stderr = _bundler(
-                ["build", str(case), "--draft", "-o", str(out)], args.timeout, Path(tmp) / "cache"
+                ["build", str(case), "--draft", "--force", "-o", str(out)], args.timeout, Path(tmp) / "cache"
             )
             crashed = code is None or code < 0 or "Traceback (most recent call last)" in stderr
             if code == 0 and not crashed:
