@@ -182,7 +182,9 @@ class BatchJob:
 def _render_batch(batch: BatchJob, seconds: float | None = None) -> RenderedPart:
     first = batch.jobs[0]
     try:
-        with time_limit(seconds and seconds * len(batch.jobs), "batch", "rendering it"):
+        # the limit is for one document: a batch that takes longer is rendered again one by one,
+        # each under the limit, so that the document that takes too long is the one named
+        with time_limit(seconds, "batch", "rendering it"):
             return _render_together(batch, first)
     except (BundleError, StopIteration):
         # render one by one: the failing document is then named, or the batch was unusual
