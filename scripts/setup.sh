@@ -13,6 +13,7 @@
 #   needed     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 (WeasyPrint),
 #              fonts-dejavu-core
 #   for more   libreoffice-writer-nogui (office documents), tesseract-ocr tesseract-ocr-eng (OCR),
+#              jbig2dec (to read JBIG2 scans for OCR),
 #              qpdf poppler-utils (PDF attachments), fonts-liberation2 fonts-crosextra-carlito
 #              fonts-crosextra-caladea (the fonts Word letters use, metrically), chromium
 #              chromium-driver (the site's browser test)
@@ -29,7 +30,7 @@ fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 
 # "a|b": the first name this system's apt knows (Debian and Ubuntu name some differently)
 NEEDED=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core)
-WANTED=(libreoffice-writer-nogui tesseract-ocr tesseract-ocr-eng qpdf poppler-utils
+WANTED=(libreoffice-writer-nogui tesseract-ocr tesseract-ocr-eng jbig2dec qpdf poppler-utils
         "fonts-liberation2|fonts-liberation" fonts-crosextra-carlito fonts-crosextra-caladea
         "chromium|chromium-browser" "chromium-driver|chromium-chromedriver")
 

@@ -77,7 +77,7 @@ class Digester:
         if isinstance(obj, Array):
             return b"A" + b"".join(self.digest(item) for item in obj)
         if isinstance(obj, Name):
-            return b"N" + str(obj).encode()
+            return b"N" + bytes(obj.unparse())  # a name's bytes need not be UTF-8
         if isinstance(obj, pikepdf.String):
             return b"T" + bytes(obj)
         return bytes(_scalar(obj))

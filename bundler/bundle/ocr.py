@@ -90,7 +90,7 @@ def _walk(obj: Any, resources: Any, ctm: Matrix, depth: int, seen: set[tuple[int
     (stream, ctm)) for each image, forms followed (to a depth)."""
     try:
         instructions = pikepdf.parse_content_stream(obj)
-    except pikepdf.PdfError:
+    except (pikepdf.PdfError, TypeError, ValueError):  # content pikepdf cannot parse: nothing found to read
         return
     stack: list[Matrix] = []
     for instruction in instructions:
@@ -179,8 +179,10 @@ def _pixels(scan: Scan) -> tuple[bytes, int]:
 
     try:
         picture = pikepdf.PdfImage(scan.image).as_pil_image()
-    except (pikepdf.PdfError, NotImplementedError, ValueError, OSError) as exc:
-        raise _Unreadable(str(exc)) from None
+    except Exception as exc:
+        # an image pikepdf cannot decode (JBIG2 without jbig2dec, an odd colour space, short
+        # data) is one OCR cannot read; the page itself is still shown as it is
+        raise _Unreadable(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
     picture = picture.convert("L")
     width_pt, _ = scan.size_pt
     dpi = picture.width / max(width_pt / 72, 1e-6)
@@ -230,7 +232,9 @@ def _read(scan: Scan, settings: OcrSettings) -> bytes:
             raise _Unreadable(f"reading it took longer than {settings.timeout_s:.0f} s") from None
         result = Path(tmp) / "text.pdf"
         if done.returncode != 0 or not result.is_file():
-            raise _Unreadable(done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or "tesseract failed")
+            raise _Unreadable(
+                next(iter(done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]), "tesseract failed")
+            )
         data = result.read_bytes()
     if cached is not None:
         from ..output import atomic_write_bytes

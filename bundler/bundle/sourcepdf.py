@@ -281,7 +281,7 @@ def _flatten_optional_content(pdf: pikepdf.Pdf) -> int:
         removed += _filter_content(pdf, page.obj, hidden, done, doomed, is_page=True)
         annots = page.obj.get("/Annots")
         if isinstance(annots, Array):
-            keep = [a for a in annots if not _is_hidden(a.get("/OC"), hidden)]
+            keep = [a for a in annots if not (isinstance(a, Dictionary) and _is_hidden(a.get("/OC"), hidden))]
             removed += len(annots) - len(keep)
             page.obj.Annots = Array(keep)
             for annot in keep:
@@ -381,7 +381,8 @@ def _flatten_forms_and_annotations(pdf: pikepdf.Pdf, report: SourceReport) -> No
     acroform = pdf.Root.get("/AcroForm")
     fields = 0
     if isinstance(acroform, Dictionary):
-        fields = len(acroform.get("/Fields", Array()))
+        listed = acroform.get("/Fields")
+        fields = len(listed) if isinstance(listed, Array) else 0
         if "/XFA" in acroform:
             report.notes.append("an XFA form was shown by its fallback (AcroForm) appearance")
             del acroform["/XFA"]

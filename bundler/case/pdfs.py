@@ -39,7 +39,7 @@ def open_pdf(data: bytes, label: str, *, max_pages: int, max_pixels: int) -> pik
         raise SourceError(
             label, "is protected by a password; save an unprotected copy (print it to PDF) and add that instead"
         ) from None
-    except (pikepdf.PdfError, ValueError, OSError) as exc:
+    except (pikepdf.PdfError, RuntimeError, ValueError, OSError) as exc:
         raise SourceError(
             label,
             f"is damaged and cannot be shown as it is ({_first_line(exc)}); save it again from the "
@@ -57,7 +57,7 @@ def open_pdf(data: bytes, label: str, *, max_pages: int, max_pixels: int) -> pik
             if len(_PASSED) > 20_000:
                 _PASSED.clear()
             _PASSED.add(verdict)
-    except pikepdf.PdfError as exc:
+    except (pikepdf.PdfError, RuntimeError) as exc:
         raise SourceError(label, f"is damaged and cannot be shown as it is ({_first_line(exc)})") from None
     return pdf
 
@@ -157,8 +157,25 @@ def _check(pdf: pikepdf.Pdf, label: str, max_pixels: int) -> None:
                     _pixels(label, number, drawn.get("/Width", 0), drawn.get("/Height", 0), max_pixels)
                 else:
                     _inline_images(drawn, label, number, max_pixels)
-        except pikepdf.PdfError as exc:
+        except (pikepdf.PdfError, RuntimeError, ValueError, TypeError) as exc:
+            # qpdf's decoders raise runtime errors too (a PNG predictor that overflows)
             raise SourceError(label, f"page {number} cannot be read ({_first_line(exc)})") from None
+        _page_box(page.obj, label, number)
+
+
+def _page_box(page: Any, label: str, number: int) -> None:
+    """A page whose media box is empty shows nothing in any viewer: refused, not guessed."""
+    box = page.get("/MediaBox")
+    try:
+        x0, y0, x1, y1 = (float(v) for v in box)
+    except (TypeError, ValueError):
+        return  # no usable box: the bundle shows the page on A4, as viewers do
+    if abs(x1 - x0) < 1 or abs(y1 - y0) < 1:
+        raise SourceError(
+            label,
+            f"page {number} has an empty page box ({abs(x1 - x0):g} x {abs(y1 - y0):g} points), so no viewer "
+            "shows anything of it; print the document to PDF again and add that",
+        )
 
 
 def _inline_images(stream: pikepdf.Stream, label: str, number: int, max_pixels: int) -> None:
