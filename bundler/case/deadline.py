@@ -46,16 +46,25 @@ def time_limit(seconds: float | None, label: str, what: str = "converting it") -
         return
     assert seconds is not None
 
+    expired = False
+
     def expire(signum: int, frame: FrameType | None) -> None:
+        nonlocal expired
+        expired = True
         raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # after the limit the timer fires again every quarter second: an exception raised
+    # inside a C callback (Pango's, through cffi) is printed and dropped, so one alarm
+    # may not stop the work; the next one lands elsewhere
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
         try:
             yield
         finally:  # the timer stops first: if it fires on the way here, it is still caught below
             signal.setitimer(signal.ITIMER_REAL, 0)
+        if expired:  # every alarm was swallowed and the work ran to its end: still too long
+            raise _Expired
     except _Expired:
         raise TimeLimitError(
             f"{label}: {what} took longer than {seconds:g} seconds, the limit for one document "
