@@ -5,7 +5,8 @@ Every one must now either build, showing its words on its bundle page, or be ref
 validate with a reason naming the file; never a traceback. The classes: an image OCR
 cannot decode (JBIG2, 100 of the crashes), a name whose bytes are not UTF-8, a null in a
 page's annotation list with layers present, a form whose field list is not a list, an
-empty media box, and a content stream qpdf's decoder rejects.
+empty media box, a content stream qpdf's decoder rejects, and a file qpdf can read only
+by repairing it (which silently blanked pages and dropped a page and a font).
 """
 
 from __future__ import annotations
@@ -149,6 +150,27 @@ def test_a_stream_qpdf_cannot_decode_is_refused_not_a_traceback(tmp_path: Path) 
     checked = _run("validate", folder)
     assert checked.exit_code == 1
     assert "documents/zz-source.pdf" in checked.output and "page 1 cannot be read" in checked.output
+
+
+def test_a_pdf_qpdf_must_repair_to_read_is_refused_not_shown_with_a_blank_page(tmp_path: Path) -> None:
+    """A content stream with no /Length: qpdf finds its end by guessing, and in the corpus
+    files of this kind (qpdf's bad22, pdf.js's operator-in-TJ-array) the bundle page came
+    out blank without a word of warning."""
+    content = b"BT /F1 11 Tf 72 700 Td (REPAIRWORD) Tj ET"
+    data = fx._handwritten(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< >>\nstream\n" + content + b"\nendstream",
+        ]
+    )
+    folder = _case(tmp_path, data)
+    checked = _run("validate", folder)
+    assert checked.exit_code == 1
+    assert "documents/zz-source.pdf" in checked.output
+    assert "is damaged: reading it needed a repair that can lose content" in checked.output
+    assert "lacks /Length" in checked.output
 
 
 def test_the_fixtures_are_what_they_claim() -> None:

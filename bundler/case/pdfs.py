@@ -2,8 +2,10 @@
 
 Takes a PDF's bytes (a document, an email's attachment); gives the opened ``pikepdf.Pdf``
 or a ``SourceError`` naming the file and the reason: not a PDF, protected by a password,
-damaged (a repair could drop pages, so a damaged file is refused, never quietly mended),
-no pages, too many pages, or an image over the pixel limit (any image a page can draw:
+damaged (a repair could drop pages, so a damaged file is refused, never quietly mended;
+that includes a file qpdf reads only by mending it as it goes, unless its warning is one
+of the few that lose nothing), an empty page box, no pages, too many pages, or an image
+over the pixel limit (any image a page can draw:
 image XObjects and their masks, inline images, and images inside forms, tiling
 patterns, Type 3 glyphs and annotation appearances). ``load`` opens every PDF document
 through ``open_pdf`` when a case is validated, so a case which validates is one
@@ -54,6 +56,7 @@ def open_pdf(data: bytes, label: str, *, max_pages: int, max_pixels: int) -> pik
         verdict = (hashlib.sha256(data).digest(), max_pixels)
         if verdict not in _PASSED:  # validate, plan and assembly open the same bytes
             _check(pdf, label, max_pixels)
+            _repairs(pdf, label)
             if len(_PASSED) > 20_000:
                 _PASSED.clear()
             _PASSED.add(verdict)
@@ -161,6 +164,34 @@ def _check(pdf: pikepdf.Pdf, label: str, max_pixels: int) -> None:
             # qpdf's decoders raise runtime errors too (a PNG predictor that overflows)
             raise SourceError(label, f"page {number} cannot be read ({_first_line(exc)})") from None
         _page_box(page.obj, label, number)
+
+
+#: what qpdf says of a file it reads without losing anything: a wrong object count, an
+#: offset or whitespace it allows for, a missing /Type or page /Resources it fills in as
+#: every viewer assumes them. Any other warning is a repair that can drop content (an
+#: object it could not read becomes null: a page, a content stream, a font).
+_HARMLESS = (
+    "reported number of objects",
+    "handled correctly by qpdf",
+    "extraneous whitespace seen before xref",
+    "stream keyword followed by carriage return only",
+    "setting missing or invalid /Type entry to /Catalog",
+    "Resources is missing or invalid; repairing",
+    "input stream is complete but output may still be valid",
+    "MediaBox is undefined; setting to letter",
+)
+
+
+def _repairs(pdf: pikepdf.Pdf, label: str) -> None:
+    """Refuse a file qpdf had to mend as it read it: what a repair drops is silent."""
+    for warning in pdf.get_warnings():
+        if not any(harmless in warning for harmless in _HARMLESS):
+            raise SourceError(
+                label,
+                f"is damaged: reading it needed a repair that can lose content "
+                f"(qpdf: {_first_line(Exception(warning)).lstrip(', ')}); "
+                "save it again from the program that made it, or print it to PDF, and add that",
+            )
 
 
 def _page_box(page: Any, label: str, number: int) -> None:
