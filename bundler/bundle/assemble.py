@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -308,6 +308,22 @@ def document_entry(part: Part, sha: dict[str, str], *, register: bool = False) -
     }
 
 
+def file_entries(files: Iterable[Any]) -> list[dict[str, Any]]:
+    """Files as the manifest records them: path, sha256, size."""
+    return [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in files]
+
+
+def check_entry(result: CheckResult) -> dict[str, Any]:
+    """The checklist's verdict as the manifest records it."""
+    return {
+        "ready": result.ready,
+        "counts": result.counts,
+        "failing_rules": result.failing_rules,
+        "profile": result.profile.name,
+        "route": result.route.value,
+    }
+
+
 def _manifest(
     out: pikepdf.Pdf,
     case: CaseFolder,
@@ -327,17 +343,11 @@ def _manifest(
         "built_for": case.case.referral.date.isoformat(),
         "draft": draft,
         "pages": total,
-        "inputs": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in case.files],
+        "inputs": file_entries(case.files),
         # clutter an operating system left in documents/ (.DS_Store, Thumbs.db): never read
-        "ignored": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in case.ignored],
+        "ignored": file_entries(case.ignored),
         "documents": documents,
-        "check": {
-            "ready": result.ready,
-            "counts": result.counts,
-            "failing_rules": result.failing_rules,
-            "profile": result.profile.name,
-            "route": result.route.value,
-        },
+        "check": check_entry(result),
         "sources": {
             r.label: {"removed": sorted(set(r.removed)), "notes": r.notes} for r in reports if r.removed or r.notes
         },

@@ -38,7 +38,7 @@ from ..case.load import Limits
 from ..errors import BundleError
 from ..output import atomic_write_with
 from ..present.service import service_words
-from .assemble import _attach, _link, _outline, _place_all, _stamp, document_entry
+from .assemble import _attach, _link, _outline, _place_all, _stamp, check_entry, document_entry, file_entries
 from .court import CourtFile, CourtOptions
 from .digest import Digester
 from .evidence import attendance_part
@@ -391,15 +391,9 @@ def _manifest(
         "tool": f"bundler {__version__}",
         "draft": draft or bool(served.get("draft")),
         "pages": total,
-        "inputs": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in case.files],
+        "inputs": file_entries(case.files),
         "documents": documents,
-        "check": {
-            "ready": result.ready,
-            "counts": result.counts,
-            "failing_rules": result.failing_rules,
-            "profile": result.profile.name,
-            "route": result.route.value,
-        },
+        "check": check_entry(result),
         "page_sha256": digests,
         "document_sha256": digester.document(),
         "chain": [*chain, link],

@@ -50,7 +50,7 @@ def _local(when: dt.datetime) -> dt.datetime:
         from zoneinfo import ZoneInfo
 
         return when.astimezone(ZoneInfo("Europe/London")).replace(tzinfo=None)
-    except Exception:  # no time-zone database: keep the time with its offset
+    except (ImportError, KeyError, OSError):  # no time-zone database: keep the time with its offset
         return when
 
 
